@@ -1,0 +1,20 @@
+"""Push a message to a user's open pages; silently a no-op when nobody listens."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from .websocket import user_group
+
+logger = logging.getLogger(__name__)
+
+
+def push_to_user(user_id, event: str, data: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "push", "event": event, "data": data})
+    except Exception:  # real time is best effort; pages still refresh on their own
+        logger.warning("could not push %s to user %s", event, user_id, exc_info=True)

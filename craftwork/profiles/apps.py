@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProfilesConfig(AppConfig):
+    name = "craftwork.profiles"
+    label = "profiles"
+    verbose_name = "Profiles"

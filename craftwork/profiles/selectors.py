@@ -1,0 +1,1 @@
+"""Reads for profiles. (Being built: see the profiles work in progress.)"""

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from craftwork.core import views as core_views
+
+api_v1 = [
+    path("", include("craftwork.accounts.api.urls")),
+    path("", include("craftwork.profiles.api.urls")),
+]
+
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("ready/", core_views.ready, name="ready"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("craftwork.accounts.urls")),
+    path("", include("craftwork.profiles.urls")),
+    path("", include("craftwork.web.urls")),
+]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.insert(0, path("bench/floor/", core_views.bench_floor))
+if settings.DEBUG or settings.DJANGO_ENV == "development":
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "craftwork.web.views.page_not_found"
+handler500 = "craftwork.web.views.server_error"
