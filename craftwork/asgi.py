@@ -16,6 +16,8 @@ from craftwork.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

@@ -71,5 +71,7 @@ def dispatch(event_id) -> None:
 def pending_events(older_than_seconds: int = 60):
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     return OutboxEvent.objects.filter(
-        status__in=[OutboxEvent.Status.PENDING, OutboxEvent.Status.FAILED], created_at__lt=cutoff, attempts__lt=10
+        status__in=[OutboxEvent.Status.PENDING, OutboxEvent.Status.FAILED],
+        created_at__lt=cutoff,
+        attempts__lt=10,
     )

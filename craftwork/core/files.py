@@ -19,7 +19,8 @@ def validate_image(upload, *, max_bytes: int | None = None) -> str:
     max_bytes = max_bytes or settings.MAX_IMAGE_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
-            _("The image is too large (%(size)d MB at most).") % {"size": max_bytes // (1024 * 1024)},
+            _("The image is too large (%(size)d MB at most).")
+            % {"size": max_bytes // (1024 * 1024)},
             code="file_too_large",
         )
     upload.seek(0)
@@ -43,7 +44,8 @@ def validate_document(upload, *, max_bytes: int | None = None) -> str:
     max_bytes = max_bytes or settings.MAX_DOCUMENT_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
-            _("The file is too large (%(size)d MB at most).") % {"size": max_bytes // (1024 * 1024)},
+            _("The file is too large (%(size)d MB at most).")
+            % {"size": max_bytes // (1024 * 1024)},
             code="file_too_large",
         )
     upload.seek(0)
@@ -55,7 +57,9 @@ def validate_document(upload, *, max_bytes: int | None = None) -> str:
     return IMAGE_FORMATS[validate_image(upload, max_bytes=max_bytes)]
 
 
-def make_thumbnail(upload, *, size: tuple[int, int] = (400, 400), name: str = "thumb") -> ContentFile:
+def make_thumbnail(
+    upload, *, size: tuple[int, int] = (400, 400), name: str = "thumb"
+) -> ContentFile:
     """A JPEG thumbnail (EXIF orientation applied, metadata stripped) of a validated image."""
     from PIL import ImageOps
 
@@ -71,6 +75,8 @@ def make_thumbnail(upload, *, size: tuple[int, int] = (400, 400), name: str = "t
     return ContentFile(buffer.getvalue(), name=f"{name}.jpg")
 
 
-def reencode_image(upload, *, max_size: tuple[int, int] = (1600, 1600), name: str = "image") -> ContentFile:
+def reencode_image(
+    upload, *, max_size: tuple[int, int] = (1600, 1600), name: str = "image"
+) -> ContentFile:
     """Store a re-encoded copy rather than the uploaded bytes: strips metadata and anything appended."""
     return make_thumbnail(upload, size=max_size, name=name)

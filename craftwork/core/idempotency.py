@@ -79,7 +79,11 @@ def _claim(request, key, fingerprint):
             return IdempotencyRecord.objects.get_or_create(
                 user=request.user,
                 key=key,
-                defaults={"method": request.method, "path": request.path, "request_hash": fingerprint},
+                defaults={
+                    "method": request.method,
+                    "path": request.path,
+                    "request_hash": fingerprint,
+                },
             )
     except IntegrityError:
         return IdempotencyRecord.objects.get(user=request.user, key=key), False

@@ -55,7 +55,9 @@ class BodySizeLimitMiddleware:
             if request.path.startswith("/api/"):
                 from .api.exceptions import error_body
 
-                body = error_body("payload_too_large", "The request body is too large.", {"limit_bytes": limit})
+                body = error_body(
+                    "payload_too_large", "The request body is too large.", {"limit_bytes": limit}
+                )
                 return JsonResponse(body, status=413)
             return HttpResponse("Request body too large.", status=413, content_type="text/plain")
         return self.get_response(request)

@@ -15,6 +15,8 @@ def push_to_user(user_id, event: str, data: dict) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "push", "event": event, "data": data})
+        async_to_sync(layer.group_send)(
+            user_group(user_id), {"type": "push", "event": event, "data": data}
+        )
     except Exception:  # real time is best effort; pages still refresh on their own
         logger.warning("could not push %s to user %s", event, user_id, exc_info=True)

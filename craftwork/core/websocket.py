@@ -34,7 +34,7 @@ class JWTQueryAuthMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
-def SessionOrJWTAuthMiddleware(inner):  # noqa: N802 - reads like the other Channels middleware stacks
+def SessionOrJWTAuthMiddleware(inner):
     return AuthMiddlewareStack(JWTQueryAuthMiddleware(inner))
 
 

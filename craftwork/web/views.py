@@ -31,9 +31,13 @@ def dashboard(request):
 def _next_steps(user, completeness) -> list[dict]:
     steps = []
     if not user.email_verified:
-        steps.append({"label": _("Verify your email address"), "url_name": "accounts:verify-email-resend"})
+        steps.append(
+            {"label": _("Verify your email address"), "url_name": "accounts:verify-email-resend"}
+        )
     steps.extend(
-        {"label": step["label"], "url": step["url"]} for step in completeness["steps"] if not step["done"]
+        {"label": step["label"], "url": step["url"]}
+        for step in completeness["steps"]
+        if not step["done"]
     )
     return steps
 

@@ -1,6 +1,6 @@
 """One error format for every API error:
 
-    {"error": {"code": "<stable code>", "message": "<human text>", "details": {...}}}
+{"error": {"code": "<stable code>", "message": "<human text>", "details": {...}}}
 """
 
 import logging
@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from craftwork.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
 
 def error_body(code: str, message: str, details=None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or {}}}
@@ -71,4 +72,7 @@ def json_404(request, exception=None):
 
 
 def json_500(request):
-    return JsonResponse(error_body("server_error", _("Something went wrong on our side. Please try again.")), status=500)
+    return JsonResponse(
+        error_body("server_error", _("Something went wrong on our side. Please try again.")),
+        status=500,
+    )

@@ -18,7 +18,11 @@ class _RecordsRateLimit:
         current = getattr(django_request, "ratelimit_state", None)
         # Several throttles may apply; the headers show the tightest one.
         if current is None or remaining < current["remaining"]:
-            django_request.ratelimit_state = {"limit": self.num_requests, "remaining": remaining, "reset": reset}
+            django_request.ratelimit_state = {
+                "limit": self.num_requests,
+                "remaining": remaining,
+                "reset": reset,
+            }
 
 
 class UserRateThrottle(_RecordsRateLimit, throttling.UserRateThrottle):

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the Celery worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the Celery worker."
+        )
 
     def handle(self, *args, host, port, no_worker, **options):
         worker = None
@@ -26,7 +28,9 @@ class Command(BaseCommand):
             worker = self._start_worker()
         self._banner(host, port, worker is not None)
         try:
-            uvicorn.run("craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off")
+            uvicorn.run(
+                "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+            )
         finally:
             if worker is not None and worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)

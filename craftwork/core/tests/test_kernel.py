@@ -1,0 +1,133 @@
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from craftwork.core import events
+from craftwork.core.audit import audit
+from craftwork.core.context import current_ip
+from craftwork.core.errors import ValidationFailed
+from craftwork.core.files import make_thumbnail, reencode_image, validate_document, validate_image
+from craftwork.core.markdown import render_markdown
+from craftwork.core.models import AuditLog, OutboxEvent
+
+
+def png_upload(name="photo.png", size=(64, 48), fmt="PNG"):
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+class TestMarkdown:
+    def test_scripts_and_handlers_are_removed(self):
+        html = render_markdown(
+            'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> **bold**'
+        )
+        assert "<script" not in html and "onerror" not in html and "<img" not in html
+        assert "<strong>bold</strong>" in html
+
+    def test_javascript_links_are_dropped(self):
+        html = render_markdown("[click](javascript:alert(1)) [ok](https://example.com)")
+        assert "javascript:" not in html
+        assert 'href="https://example.com"' in html
+        assert "nofollow" in html
+
+
+class TestFiles:
+    def test_real_image_passes_and_reports_format(self):
+        assert validate_image(png_upload()) == "PNG"
+
+    def test_script_named_png_is_refused(self):
+        fake = SimpleUploadedFile("evil.png", b"#!/bin/sh\nrm -rf /\n", content_type="image/png")
+        with pytest.raises(ValidationFailed) as exc:
+            validate_image(fake)
+        assert exc.value.code == "invalid_image"
+
+    def test_oversized_image_is_refused(self):
+        with pytest.raises(ValidationFailed) as exc:
+            validate_image(png_upload(), max_bytes=10)
+        assert exc.value.code == "file_too_large"
+
+    def test_disallowed_image_format(self):
+        with pytest.raises(ValidationFailed):
+            validate_image(png_upload(name="a.bmp", fmt="BMP"))
+
+    def test_document_accepts_pdf_signature_and_images_only(self):
+        pdf = SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n1 0 obj\n", content_type="application/pdf")
+        assert validate_document(pdf) == "pdf"
+        assert validate_document(png_upload()) == "png"
+        exe = SimpleUploadedFile(
+            "cv.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, content_type="application/pdf"
+        )
+        with pytest.raises(ValidationFailed):
+            validate_document(exe)
+
+    def test_thumbnail_and_reencode_are_jpegs_within_bounds(self):
+        thumb = make_thumbnail(png_upload(size=(1200, 600)), size=(300, 300))
+        with Image.open(thumb) as image:
+            assert image.format == "JPEG"
+            assert image.size == (300, 150)
+        copy = reencode_image(png_upload(size=(100, 100)))
+        with Image.open(copy) as image:
+            assert image.size == (100, 100)
+
+
+@pytest.mark.django_db
+class TestAudit:
+    def test_records_actor_target_and_request_ip(self, user):
+        token = current_ip.set("203.0.113.9")
+        try:
+            row = audit(actor=user, action="thing.done", target=user, details={"a": 1})
+        finally:
+            current_ip.reset(token)
+        row = AuditLog.objects.get(pk=row.pk)
+        assert (row.actor, row.action, row.object_type, row.object_id) == (
+            user,
+            "thing.done",
+            "accounts.user",
+            str(user.pk),
+        )
+        assert row.ip_address == "203.0.113.9"
+        assert row.details == {"a": 1}
+
+    def test_anonymous_actor_is_stored_as_null(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        assert audit(actor=AnonymousUser(), action="x").actor is None
+
+
+@pytest.mark.django_db
+class TestOutbox:
+    def test_event_is_dispatched_after_commit_to_handlers(
+        self, user, django_capture_on_commit_callbacks
+    ):
+        seen = []
+        events.subscribe("test.happened")(lambda event: seen.append(event.payload["n"]))
+        with django_capture_on_commit_callbacks(execute=True):
+            event = events.publish("test.happened", payload={"n": 7}, actor=user)
+        assert seen == [7]
+        event.refresh_from_db()
+        assert event.status == OutboxEvent.Status.DISPATCHED
+        assert event.attempts == 1
+
+    def test_dispatch_twice_runs_handlers_once(self, user):
+        seen = []
+        events.subscribe("test.once")(lambda event: seen.append(1))
+        event = events.publish("test.once", payload={}, actor=user)
+        events.dispatch(event.pk)
+        events.dispatch(event.pk)
+        assert seen == [1]
+
+    def test_failing_handler_marks_event_failed_for_retry(self, user):
+        def explode(event):
+            raise ValueError("handler bug")
+
+        events.subscribe("test.fails")(explode)
+        event = events.publish("test.fails", payload={}, actor=user)
+        with pytest.raises(ValueError):
+            events.dispatch(event.pk)
+        event.refresh_from_db()
+        assert event.status == OutboxEvent.Status.FAILED
+        assert "handler bug" in event.last_error
+        assert list(events.pending_events(older_than_seconds=-5)) == [event]

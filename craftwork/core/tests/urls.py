@@ -1,0 +1,64 @@
+"""Test-only API views exercising the shared API plumbing."""
+
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from craftwork.core import views as core_views
+from craftwork.core.api.throttling import ScopedRateThrottle
+from craftwork.core.errors import Conflict, ValidationFailed
+from craftwork.core.idempotency import idempotent
+from craftwork.core.models import AuditLog
+
+
+class EchoInput(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=20, required=False)
+
+
+class ChargeView(APIView):
+    """Writes one audit row per executed request, so replays are observable."""
+
+    permission_classes = [IsAuthenticated]
+    calls = 0
+
+    @idempotent
+    def post(self, request):
+        data = EchoInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["amount"] == 999:
+            raise Conflict("Amount 999 conflicts.", code="amount_conflict")
+        if data.validated_data["amount"] == 998:
+            raise ValidationFailed("Not today.", code="not_today", details={"amount": ["no"]})
+        row = AuditLog.objects.create(action="test.charge", details=data.validated_data)
+        return Response({"charge": row.pk, "amount": data.validated_data["amount"]}, status=201)
+
+
+class BoomView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        raise RuntimeError("boom")
+
+
+class PublicView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+urlpatterns = [
+    path("api/v1/test/charge/", ChargeView.as_view()),
+    path("api/v1/test/boom/", BoomView.as_view()),
+    path("api/v1/test/public/", PublicView.as_view()),
+    path("health/", core_views.health),
+    path("ready/", core_views.ready),
+]
+
+handler404 = "craftwork.web.views.page_not_found"
+handler500 = "craftwork.web.views.server_error"
