@@ -36,10 +36,10 @@ run: demo
 	$(BIN)/python manage.py runplatform --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 e2e: install
-	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m e2e -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "craftwork.core",
     "craftwork.accounts",
     "craftwork.profiles",
+    "craftwork.payments",
     "craftwork.web",
 ]
 
@@ -184,12 +185,13 @@ CELERY_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     # A broker that needs no server: messages are files under var/celery.
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (CELERY_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DIR / "queue"),
         "data_folder_out": str(CELERY_DIR / "queue"),
         "processed_folder": str(CELERY_DIR / "processed"),
+        "control_folder": str(CELERY_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
@@ -200,8 +202,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic jobs; each app adds its own entries in its AppConfig.ready().
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs (every one is safe to run twice). Apps add theirs here.
+CELERY_BEAT_SCHEDULE: dict = {
+    "core.redispatch-stale-events": {
+        "task": "craftwork.core.tasks.redispatch_stale_events",
+        "schedule": 60.0,
+    },
+    "core.purge-idempotency-records": {
+        "task": "craftwork.core.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------
 

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
 
-TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA zones of this machine; a callable so migrations do not depend on the tzdata version."""
+    return [
+        (name, name) for name in sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    ]
+
+
+TIMEZONE_CHOICES = timezone_choices()
 
 
 class UserManager(BaseUserManager):
@@ -49,8 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC")
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=timezone_choices, default="UTC"
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     is_client = models.BooleanField(_("hires as a client"), default=False)
     is_freelancer = models.BooleanField(_("works as a freelancer"), default=False)
     active_view = models.CharField(max_length=20, choices=View.choices, default=View.CLIENT)
@@ -107,12 +119,19 @@ class Membership(BaseModel):
         ADMIN = "admin", _("Admin")
         MEMBER = "member", _("Member")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
 
+    MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="uniq_membership")]
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="uniq_membership")
+        ]
 
     def __str__(self):
         return f"{self.user} @ {self.organization} ({self.role})"
@@ -125,16 +144,24 @@ class OrganizationInvitation(BaseModel):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
-    role = models.CharField(max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True)
+    # Only a SHA-256 of the emailed token is stored: a database leak yields no usable links.
+    token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     expires_at = models.DateTimeField()
-    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
+        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -146,3 +173,9 @@ class OrganizationInvitation(BaseModel):
 
     def __str__(self):
         return f"{self.email} → {self.organization}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.expires_at <= dj_timezone.now()
+        )

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from craftwork.core.api.exceptions import json_404, json_500
@@ -29,16 +30,14 @@ def dashboard(request):
 
 
 def _next_steps(user, completeness) -> list[dict]:
-    steps = []
-    if not user.email_verified:
-        steps.append(
-            {"label": _("Verify your email address"), "url_name": "accounts:verify-email-resend"}
-        )
-    steps.extend(
+    steps = [
         {"label": step["label"], "url": step["url"]}
         for step in completeness["steps"]
         if not step["done"]
-    )
+    ]
+    verify_url = reverse("accounts:verify-email-resend")
+    if not user.email_verified and all(step["url"] != verify_url for step in steps):
+        steps.insert(0, {"label": _("Verify your email address"), "url": verify_url})
     return steps
 
 

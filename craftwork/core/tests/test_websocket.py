@@ -1,9 +1,16 @@
+"""The per-user socket. Each scenario runs in a thread with its own event loop, so these tests
+also work in a process where Playwright's sync API holds the main thread's loop."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
+from craftwork.accounts.tests.factories import UserFactory
 from craftwork.core.realtime import push_to_user
 from craftwork.core.websocket import SessionOrJWTAuthMiddleware
 from craftwork.routing import websocket_urlpatterns
@@ -11,44 +18,50 @@ from craftwork.routing import websocket_urlpatterns
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def application():
-    return SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns))
+def run_async(scenario):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario()).result(timeout=30)
 
 
-@database_sync_to_async
-def make_user():
-    from craftwork.accounts.tests.factories import UserFactory
-
-    return UserFactory()
+def communicator(path):
+    return WebsocketCommunicator(SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns)), path)
 
 
-@pytest.mark.asyncio
-async def test_anonymous_socket_is_refused():
-    communicator = WebsocketCommunicator(application(), "/ws/me/")
-    connected, code = await communicator.connect()
-    assert not connected
-    assert code == 4401
+def test_anonymous_socket_is_refused():
+    async def scenario():
+        connected, code = await communicator("/ws/me/").connect()
+        return connected, code
+
+    assert run_async(scenario) == (False, 4401)
 
 
-@pytest.mark.asyncio
-async def test_forged_token_is_refused():
-    communicator = WebsocketCommunicator(application(), "/ws/me/?token=not.a.jwt")
-    connected, _ = await communicator.connect()
-    assert not connected
+def test_forged_token_is_refused():
+    async def scenario():
+        connected, _ = await communicator("/ws/me/?token=not.a.jwt").connect()
+        return connected
+
+    assert run_async(scenario) is False
 
 
-@pytest.mark.asyncio
-async def test_jwt_socket_receives_pushes_for_its_user_only():
-    user = await make_user()
-    other = await make_user()
+def test_jwt_socket_receives_pushes_for_its_user_only():
+    user, other = UserFactory(), UserFactory()
     token = str(AccessToken.for_user(user))
-    communicator = WebsocketCommunicator(application(), f"/ws/me/?token={token}")
-    connected, _ = await communicator.connect()
-    assert connected
-    assert await communicator.receive_json_from() == {"type": "hello", "user": str(user.pk)}
-    await database_sync_to_async(push_to_user)(other.pk, "notification", {"n": 1})
-    await database_sync_to_async(push_to_user)(user.pk, "notification", {"n": 2})
-    assert await communicator.receive_json_from() == {"type": "notification", "data": {"n": 2}}
-    await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from() == {"type": "pong"}
-    await communicator.disconnect()
+
+    async def scenario():
+        socket = communicator(f"/ws/me/?token={token}")
+        connected, _ = await socket.connect()
+        assert connected
+        received = [await socket.receive_json_from()]
+        await database_sync_to_async(push_to_user)(other.pk, "notification", {"n": 1})
+        await database_sync_to_async(push_to_user)(user.pk, "notification", {"n": 2})
+        received.append(await socket.receive_json_from())
+        await socket.send_json_to({"type": "ping"})
+        received.append(await socket.receive_json_from())
+        await socket.disconnect()
+        return received
+
+    assert run_async(scenario) == [
+        {"type": "hello", "user": str(user.pk)},
+        {"type": "notification", "data": {"n": 2}},
+        {"type": "pong"},
+    ]

@@ -1,0 +1,129 @@
+"""The benchmarked endpoints, declared as data.
+
+A feature adds its endpoints by appending a ``Scenario`` to ``SCENARIOS``. When a scenario needs
+rows of its own, add a seeder to ``bench.seed.SEEDERS``: it creates the rows and returns the ids
+the scenario's path factory reads from the context (see docs/bench.md).
+
+This module is imported both by the driver (no Django) and by the seeding subprocess, so it
+must not import Django.
+"""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Context = Mapping[str, Any]
+PathSpec = str | Callable[[Context], str | list[str]]
+BodySpec = Mapping[str, Any] | Callable[[Context], Mapping[str, Any]] | None
+
+# How many distinct ids a rotating scenario cycles through.
+ROTATION_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One endpoint under load.
+
+    ``path`` is a path or a factory of the seeded context returning one path or a list of
+    paths; a list is cycled through, one path per request. ``body`` is sent as JSON.
+    ``auth`` sends the bench user's JWT (``context["access_token"]``). ``connections``
+    replaces ``--connections`` for an endpoint that is CPU-bound by design, where more
+    connections would only queue.
+    """
+
+    name: str
+    path: PathSpec
+    description: str
+    method: str = "GET"
+    body: BodySpec = None
+    expected_status: int = 200
+    auth: bool = False
+    connections: int | None = None
+
+    def paths(self, context: Context) -> list[str]:
+        value = self.path(context) if callable(self.path) else self.path
+        paths = [value] if isinstance(value, str) else list(value)
+        if not paths:
+            raise ValueError(f"Scenario {self.name!r} produced no path from the seeded data.")
+        return paths
+
+    def json_body(self, context: Context) -> str | None:
+        body = self.body(context) if callable(self.body) else self.body
+        return None if body is None else json.dumps(body)
+
+    def headers(self, context: Context) -> dict[str, str]:
+        headers = {}
+        if self.body is not None:
+            headers["Content-Type"] = "application/json"
+        if self.auth:
+            headers["Authorization"] = f"Bearer {context['access_token']}"
+        return headers
+
+
+def _freelancer_api_paths(context: Context) -> list[str]:
+    return [f"/api/v1/freelancers/{pk}/" for pk in context["freelancer_ids"][:ROTATION_SIZE]]
+
+
+def _freelancer_page_paths(context: Context) -> list[str]:
+    return [f"/freelancers/{pk}/" for pk in context["freelancer_ids"][:ROTATION_SIZE]]
+
+
+def _filtered_list_path(context: Context) -> str:
+    return f"/api/v1/freelancers/?skill={context['popular_skill_slug']}&country=US&min_rate=2000"
+
+
+def _login_body(context: Context) -> dict[str, str]:
+    return {"email": context["login_email"], "password": context["login_password"]}
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        name="floor",
+        path="/bench/floor/",
+        description="Bare Django view running SELECT 1: the floor for this machine.",
+    ),
+    Scenario(name="health", path="/health/", description="Liveness probe, no query."),
+    Scenario(
+        name="freelancer-list",
+        path="/api/v1/freelancers/",
+        description="First page of published freelancer profiles (API).",
+    ),
+    Scenario(
+        name="freelancer-list-filtered",
+        path=_filtered_list_path,
+        description="Freelancer search filtered by a popular skill, country and minimum rate (API).",
+    ),
+    Scenario(
+        name="freelancer-detail",
+        path=_freelancer_api_paths,
+        description="One freelancer profile (API), rotating over many profiles.",
+    ),
+    Scenario(
+        name="profile-page",
+        path=_freelancer_page_paths,
+        description="Public freelancer profile page (HTML), rotating over many profiles.",
+    ),
+    Scenario(
+        name="login",
+        method="POST",
+        path="/api/v1/auth/token/",
+        body=_login_body,
+        # Each request checks a PBKDF2 hash (about 0.3 s of CPU here): 2 connections per core.
+        connections=4,
+        description="JWT login with email and password (one password hash check per request).",
+    ),
+]
+
+
+def by_name(names: list[str] | None) -> list[Scenario]:
+    """The scenarios to run, in declaration order; unknown names raise ValueError."""
+    if not names:
+        return list(SCENARIOS)
+    known = {scenario.name for scenario in SCENARIOS}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValueError(
+            f"Unknown scenario(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+        )
+    return [scenario for scenario in SCENARIOS if scenario.name in names]

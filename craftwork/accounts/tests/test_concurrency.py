@@ -1,0 +1,69 @@
+"""Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from craftwork.accounts import services
+from craftwork.accounts.errors import InvalidRefreshToken
+from craftwork.accounts.models import Membership
+from craftwork.accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from craftwork.core.errors import Conflict, PermissionDenied
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in its own thread and connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        from django.db import connection as thread_connection
+
+        barrier.wait()
+        try:
+            results[index] = ("ok", call())
+        except Exception as exc:
+            results[index] = ("error", exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_one_refresh_token_rotates_once():
+    user = UserFactory()
+    refresh = services.token_pair_for(user)["refresh"]
+    results = race(*[lambda: services.token_refresh(refresh=refresh)] * 4)
+    outcomes = sorted(kind for kind, _value in results)
+    assert outcomes == ["error", "error", "error", "ok"]
+    assert all(isinstance(value, InvalidRefreshToken) for kind, value in results if kind == "error")
+
+
+def test_two_owners_demoting_each_other_leave_one_owner():
+    organization = OrganizationFactory()
+    first = MembershipFactory(organization=organization, user=UserFactory(), role="owner")
+    second = MembershipFactory(organization=organization, user=UserFactory(), role="owner")
+    results = race(
+        lambda: services.membership_change_role(actor=first.user, membership=second, role="member"),
+        lambda: services.membership_change_role(actor=second.user, membership=first, role="member"),
+    )
+    kinds = sorted(kind for kind, _value in results)
+    assert kinds == ["error", "ok"]
+    # The loser runs after the winner committed: it is now a plain member, so it may not demote.
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, PermissionDenied | Conflict), repr(error)
+    assert Membership.objects.filter(organization=organization, role="owner").count() == 1

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+from craftwork.accounts.models import Organization, User
+from craftwork.profiles.models import FreelancerProfile, PortfolioImage
+from craftwork.web import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_builds_a_coherent_world_and_is_idempotent():
+    demo.seed(clients=4, freelancers=6, images=True)
+    users = User.objects.count()
+    assert users == 4 + 6 + len(demo.DEMO_LOGINS)
+    assert all(user.email_verified for user in User.objects.all())
+    staff = User.objects.get(email=demo.DEMO_LOGINS[0][1])
+    assert staff.is_staff and staff.is_superuser
+    both = User.objects.get(email=demo.DEMO_LOGINS[3][1])
+    assert both.is_client and both.is_freelancer
+    published = FreelancerProfile.objects.filter(is_published=True)
+    assert published.count() >= 6
+    for profile in published:
+        assert profile.headline and profile.hourly_rate > 0
+        assert profile.profile_skills.count() >= 3
+    assert PortfolioImage.objects.exists()
+    assert Organization.objects.filter(memberships__user__email=demo.DEMO_LOGINS[1][1]).exists()
+
+    demo.seed(clients=4, freelancers=6, images=False)
+    assert User.objects.count() == users
+
+
+def test_demo_logins_work_with_the_demo_password(client):
+    demo.seed(clients=1, freelancers=1, images=False)
+    for _role, email in demo.DEMO_LOGINS:
+        assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
+
+
+def test_command_if_empty_skips_a_populated_database(capsys, user):
+    call_command("seed_demo", "--if-empty", "--clients", "1", "--freelancers", "1")
+    assert "nothing to do" in capsys.readouterr().out
+    assert User.objects.count() == 1
+
+
+def test_demo_password_hash_is_upgraded_at_first_login(client, settings):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    demo.seed(clients=0, freelancers=0, images=False)
+    email = demo.DEMO_LOGINS[1][1]
+    assert User.objects.get(email=email).password.startswith(
+        f"pbkdf2_sha256${demo.DEMO_HASH_ITERATIONS}$"
+    )
+    assert client.login(email=email, password=demo.DEMO_PASSWORD)
+    upgraded = User.objects.get(email=email).password
+    assert upgraded.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
