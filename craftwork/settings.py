@@ -311,6 +311,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per shared choice set (drf-spectacular warns, and check --deploy fails, otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "craftwork.accounts.api.serializers.ROLE_CHOICES",
+        "MembershipRoleEnum": "craftwork.accounts.models.Membership.Role",
+        "CountryEnum": "craftwork.profiles.countries.COUNTRY_CHOICES",
+        "LanguageEnum": "django.conf.settings.LANGUAGES",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
