@@ -54,8 +54,8 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 messages: install
-	cd craftwork && ../$(BIN)/python ../manage.py makemessages -l es --ignore "*/tests/*" && ../$(BIN)/python ../manage.py makemessages -d djangojs -l es
-	$(BIN)/python manage.py compilemessages
+	cd craftwork && ../$(BIN)/python ../manage.py makemessages -l es --ignore "*/tests/*" --ignore "*/migrations/*"
+	$(BIN)/python manage.py compilemessages -l es --ignore $(VENV)
 
 clean:
 	rm -rf $(VENV) staticfiles var/celery
