@@ -145,6 +145,7 @@ def _exit_on_sigterm(signum, frame):
 
 def _run(args: argparse.Namespace) -> int:
     started_at = datetime.now(UTC)
+    machine = report.machine_facts()  # before the bench's own work raises the load average
     shutil.rmtree(VAR_DIR, ignore_errors=True)
     VAR_DIR.mkdir(parents=True)
 
@@ -156,7 +157,7 @@ def _run(args: argparse.Namespace) -> int:
 
     rows = _run_scenarios(args, env, seeded)
     facts = {
-        "machine": report.machine_facts(),
+        "machine": {**machine, "load_average_at_end": report.load_average()},
         "database": seeded["database"],
         "dataset": seeded["dataset"],
         "run": {
@@ -176,7 +177,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"\nSaved {saved.relative_to(BASE_DIR)}")
     failed = [row.name for row in rows if row.failed]
     if failed:
-        print(f"FAILED: {', '.join(failed)} (wrong status or errors under load)", file=sys.stderr)
+        print(
+            f"FAILED: {', '.join(failed)} (wrong status, errors, or no response under load)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -21,7 +21,9 @@ class Row:
 
     @property
     def failed(self) -> bool:
-        return bool(self.failure) or (self.result is not None and self.result.errors > 0)
+        if self.failure:
+            return True
+        return self.result is not None and (self.result.errors > 0 or self.result.requests == 0)
 
 
 def machine_facts() -> dict:
@@ -30,10 +32,14 @@ def machine_facts() -> dict:
         "cpu": _cpu_model(),
         "memory_gib": _memory_gib(),
         # Other work on the machine skews every number: readers should see how busy it was.
-        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "load_average_at_start": load_average(),
         "python": platform.python_version(),
         "django": version("Django"),
     }
+
+
+def load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def _cpu_model() -> str:
@@ -61,7 +67,8 @@ def header(facts: dict) -> str:
     return "\n".join(
         [
             f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
-            f"load average {machine['load_average_at_start'][0]:.2f} at start",
+            f"1-min load average {machine['load_average_at_start'][0]:.2f} at start, "
+            f"{machine['load_average_at_end'][0]:.2f} at end",
             f"Server:  gunicorn + {run['workers']} uvicorn workers (ASGI, DJANGO_ENV=production), "
             f"{facts['database']['version']}",
             f"Dataset: {dataset['freelancer_profiles']:,} published freelancers, "
@@ -95,6 +102,17 @@ def _cells(row: Row) -> tuple[str, ...]:
     if row.result is None:
         return (row.name, "-", "-", "-", "-", "-", row.failure or "not run", queries)
     result = row.result
+    if result.requests == 0:
+        return (
+            row.name,
+            str(result.connections),
+            "-",
+            "-",
+            "-",
+            "-",
+            "no response in time",
+            queries,
+        )
     errors = str(result.errors)
     if result.error_detail:
         errors += (

@@ -125,6 +125,14 @@ class FreelancerProfile(BaseModel):
         verbose_name_plural = _("freelancer profiles")
         indexes = [
             models.Index(fields=["is_published", "-published_at"], name="prof_fl_pub_idx"),
+            # The public list walks this in order instead of sorting every published row
+            # (SQLite does not use the index above for a bare boolean condition).
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(is_published=True),
+                name="prof_fl_pub_recent_idx",
+            ),
             models.Index(fields=["country", "city"], name="prof_fl_place_idx"),
             models.Index(fields=["hourly_rate"], name="prof_fl_rate_idx"),
             models.Index(fields=["work_mode"], name="prof_fl_mode_idx"),
