@@ -5,6 +5,9 @@ from rest_framework.test import APIClient
 
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, FreelancerFactory, UserFactory
 
+# One definition of the session-wide browser: a second sync Playwright in the process cannot start.
+pytest_plugins = ["craftwork.web.tests.e2e.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
@@ -12,6 +15,7 @@ def _media_and_cache(settings, tmp_path):
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cache.clear()
     yield
     cache.clear()

@@ -100,7 +100,12 @@ INSTALLED_APPS = [
     "craftwork.core",
     "craftwork.accounts",
     "craftwork.profiles",
+    "craftwork.notifications",
+    "craftwork.jobs",
+    "craftwork.catalog",
+    "craftwork.credentials",
     "craftwork.payments",
+    "craftwork.contracts",
     "craftwork.web",
 ]
 
@@ -138,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "craftwork.web.context_processors.navigation",
+                "craftwork.notifications.context_processors.notifications",
             ],
         },
     }
@@ -220,7 +226,33 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "craftwork.core.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    "notifications.run-reminders": {
+        "task": "craftwork.notifications.tasks.run_reminders",
+        "schedule": 300.0,
+    },
+    "notifications.send-daily-digests": {
+        "task": "craftwork.notifications.tasks.send_daily_digests",
+        "schedule": 900.0,
+    },
+    "notifications.requeue-stale-deliveries": {
+        "task": "craftwork.notifications.tasks.requeue_stale_deliveries",
+        "schedule": 900.0,
+    },
+    "jobs.expire-invitations": {
+        "task": "craftwork.jobs.tasks.expire_job_invitations",
+        "schedule": 900.0,
+    },
+    "credentials.expire-and-remind": {
+        "task": "craftwork.credentials.tasks.expire_and_remind",
+        "schedule": 24 * 3600.0,
+    },
+    "contracts.run-due-timers": {
+        "task": "craftwork.contracts.tasks.run_due_timers",
+        "schedule": 300.0,
+    },
 }
+# A submitted milestone or timesheet is approved automatically after this many days.
+CONTRACT_REVIEW_WINDOW_DAYS = env_int("CONTRACT_REVIEW_WINDOW_DAYS", 14)
 
 # --- Auth -----------------------------------------------------------------------
 
@@ -246,6 +278,8 @@ EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 60 * 60 * 24 
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 ORGANIZATION_INVITATION_DAYS = 14
+# A job invitation a freelancer has not answered expires after this many days.
+JOB_INVITATION_DAYS = env_int("JOB_INVITATION_DAYS", 7)
 
 # --- API ------------------------------------------------------------------------
 
@@ -325,6 +359,20 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "craftwork.accounts.models.Membership.Role",
         "CountryEnum": "craftwork.profiles.countries.COUNTRY_CHOICES",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
+        "CurrencyEnum": "craftwork.core.money.CURRENCY_CHOICES",
+        "MarketCurrencyEnum": "craftwork.profiles.models.Currency",
+        "CredentialStatusEnum": "craftwork.credentials.models.Credential.Status",
+        "PaymentStatusEnum": "craftwork.payments.models.Payment.Status",
+        "RefundStatusEnum": "craftwork.payments.models.Refund.Status",
+        "RefundOriginEnum": "craftwork.payments.models.Refund.Origin",
+        "WithdrawalStatusEnum": "craftwork.payments.models.Payout.Status",
+        "PayoutMethodStatusEnum": "craftwork.payments.models.PayoutMethod.Status",
+        "PayoutMethodKindEnum": "craftwork.payments.models.PayoutMethod.Kind",
+        "EscrowDisputeStatusEnum": "craftwork.payments.models.Dispute.Status",
+        "EscrowDisputeOutcomeEnum": "craftwork.payments.models.Dispute.Outcome",
+        "LedgerAccountKindEnum": "craftwork.payments.models.AccountKind",
+        "LedgerTransactionKindEnum": "craftwork.payments.models.TransactionKind",
+        "ReceiptSeriesEnum": "craftwork.payments.models.Receipt.Series",
     },
 }
 
@@ -397,6 +445,30 @@ elif STORAGE_BACKEND == "gcs":
         "OPTIONS": {"bucket_name": env("GS_BUCKET_NAME"), "default_acl": "projectPrivate"},
     }
 
+# Private documents (credentials): outside MEDIA_ROOT, no URL, streamed only by permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+STORAGES["private"] = {"BACKEND": "craftwork.credentials.storage.PrivateFileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            # A separate private bucket; without one, a "private/" prefix of the (private-ACL) default.
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME") or env("AWS_STORAGE_BUCKET_NAME"),
+            "location": "" if env("AWS_PRIVATE_STORAGE_BUCKET_NAME") else "private",
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE_BACKEND == "gcs":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+        "OPTIONS": {
+            "bucket_name": env("GS_PRIVATE_BUCKET_NAME") or env("GS_BUCKET_NAME"),
+            "location": "" if env("GS_PRIVATE_BUCKET_NAME") else "private",
+            "default_acl": "private",
+        },
+    }
+
 # --- Email and SMS ---------------------------------------------------------------
 
 EMAIL_BACKEND = env(
@@ -425,6 +497,18 @@ SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "whsec_sandbox_" + SECRET
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# Stripe Connect country for new Express accounts (two letters).
+STRIPE_CONNECT_COUNTRY = env("STRIPE_CONNECT_COUNTRY", "US")
+# The sandbox delivers its webhook events through the task queue; CHAOS sends each twice,
+# in random order (to see duplicates and out-of-order delivery handled).
+SANDBOX_WEBHOOK_AUTO_DELIVER = env_bool("SANDBOX_WEBHOOK_AUTO_DELIVER", True)
+SANDBOX_WEBHOOK_CHAOS = env_bool("SANDBOX_WEBHOOK_CHAOS", False)
+# Smallest withdrawal, in minor units of the wallet's currency (1000 = $10.00).
+PAYOUT_MINIMUM_MINOR = env_int("PAYOUT_MINIMUM_MINOR", 1000)
+# Days a released earning stays pending before it can be withdrawn.
+PAYMENTS_CLEARING_DAYS = env_int("PAYMENTS_CLEARING_DAYS", 5)
+# Days the other party has to answer a dispute before it is decided for the opener.
+DISPUTE_RESPONSE_DAYS = env_int("DISPUTE_RESPONSE_DAYS", 5)
 if (
     PRODUCTION
     and PAYMENTS_PROVIDER == "stripe"

@@ -9,6 +9,12 @@ from craftwork.core import views as core_views
 api_v1 = [
     path("", include("craftwork.accounts.api.urls")),
     path("", include("craftwork.profiles.api.urls")),
+    path("", include("craftwork.catalog.api.urls")),
+    path("", include("craftwork.jobs.api.urls")),
+    path("", include("craftwork.notifications.api.urls")),
+    path("", include("craftwork.credentials.api.urls")),
+    path("", include("craftwork.contracts.api.urls")),
+    path("payments/", include("craftwork.payments.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,7 +27,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("craftwork.accounts.urls")),
+    path("jobs/", include("craftwork.jobs.urls")),
+    path("notifications/", include("craftwork.notifications.urls")),
+    path("credentials/", include("craftwork.credentials.urls")),
+    path("contracts/", include("craftwork.contracts.urls")),
+    path("gigs/", include("craftwork.catalog.urls")),
+    path("mentors/", include("craftwork.catalog.mentor_urls")),
     path("", include("craftwork.profiles.urls")),
+    path("", include("craftwork.payments.urls")),
     path("", include("craftwork.web.urls")),
 ]
 

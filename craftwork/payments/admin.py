@@ -4,12 +4,19 @@ from django.contrib import admin
 
 from . import services
 from .models import (
+    Chargeback,
+    Dispute,
     FeeSchedule,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    Payment,
     Payout,
+    PayoutMethod,
     PendingEarning,
+    Receipt,
+    Refund,
+    WebhookEvent,
 )
 
 
@@ -100,3 +107,60 @@ class FeeScheduleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Removing a row silently changes every later price; set the rates instead.
         return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "payer",
+        "amount_minor",
+        "currency",
+        "status",
+        "purpose",
+        "reference",
+    )
+    list_filter = ("status", "provider", "currency", "purpose")
+    search_fields = ("reference", "escrow_ref", "payer__email", "provider_intent_id")
+    list_select_related = ("payer",)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "payment", "amount_minor", "currency", "status", "origin")
+    list_filter = ("status", "origin")
+    list_select_related = ("payment",)
+
+
+@admin.register(Chargeback)
+class ChargebackAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "provider_dispute_id", "amount_minor", "currency", "status")
+    list_filter = ("status",)
+
+
+@admin.register(PayoutMethod)
+class PayoutMethodAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "kind", "status", "holder_name", "account_last4")
+    list_filter = ("kind", "status")
+    list_select_related = ("user",)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "provider", "type", "event_id", "status", "attempts")
+    list_filter = ("provider", "status", "type")
+    search_fields = ("event_id", "object_id")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "subject_ref", "amount_minor", "currency", "status", "outcome")
+    list_filter = ("status", "outcome")
+    search_fields = ("subject_ref", "escrow_ref")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("display_number", "created_at", "owner", "amount_minor", "currency")
+    list_filter = ("series", "year")
+    list_select_related = ("owner",)

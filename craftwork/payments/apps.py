@@ -13,3 +13,11 @@ class PaymentsConfig(AppConfig):
             "payments-pending-to-available",
             {"task": "craftwork.payments.tasks.release_matured_earnings", "schedule": 15 * 60},
         )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "payments-retry-webhook-events",
+            {"task": "craftwork.payments.tasks.retry_webhook_events", "schedule": 60},
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "payments-decide-unanswered-disputes",
+            {"task": "craftwork.payments.tasks.decide_unanswered_disputes", "schedule": 60 * 60},
+        )

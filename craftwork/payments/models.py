@@ -63,6 +63,9 @@ class AccountKind(models.TextChoices):
     PAYOUT_CLEARING = "payout_clearing", _("Payout in transit")
     # Fees the platform earned (platform fee on earnings, client service fee).
     PLATFORM_REVENUE = "platform_revenue", _("Platform revenue")
+    # What the platform covers of card chargebacks beyond the contract escrow; negative
+    # while a chargeback is open or lost (see docs/money.md).
+    CHARGEBACK_LOSS = "chargeback_loss", _("Chargeback losses")
 
 
 class AccountRule(NamedTuple):
@@ -81,6 +84,7 @@ ACCOUNT_RULES: dict[str, AccountRule] = {
     AccountKind.USER_WALLET_PENDING: AccountRule(True, False, False),
     AccountKind.USER_WALLET_AVAILABLE: AccountRule(True, False, False),
     AccountKind.PAYOUT_CLEARING: AccountRule(True, False, False),
+    AccountKind.CHARGEBACK_LOSS: AccountRule(False, False, True),
 }
 
 
@@ -158,6 +162,9 @@ class TransactionKind(models.TextChoices):
     PAYOUT_RESERVE = "payout_reserve", _("Payout requested")
     PAYOUT_COMPLETE = "payout_complete", _("Payout completed")
     PAYOUT_FAIL = "payout_fail", _("Payout failed")
+    REFUND_REVERSAL = "refund_reversal", _("Refund failed, returned to escrow")
+    CHARGEBACK_DEBIT = "chargeback_debit", _("Chargeback debited")
+    CHARGEBACK_REINSTATE = "chargeback_reinstate", _("Chargeback won, reinstated")
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
@@ -274,6 +281,12 @@ class Payout(BaseModel):
     provider_reference = models.CharField(max_length=200, blank=True)
     failure_reason = models.CharField(max_length=500, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Set by the provider layer (craftwork.payments.payouts); empty for ledger-only payouts.
+    method = models.ForeignKey(
+        "PayoutMethod", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
+    )
+    provider = models.CharField(max_length=20, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -344,3 +357,478 @@ class FeeSchedule(BaseModel):
 
     def __str__(self):
         return f"{self.category_slug or '*'} / {self.currency or '*'}"
+
+
+# --- payments through a provider ----------------------------------------------------------
+# The records below sit beside the ledger: what was charged, refunded and paid out through
+# the payment provider, and what the provider told us (webhook events). Money itself only
+# moves through ``services``/``ledger``; these rows say why.
+
+
+class Payment(BaseModel):
+    """A charge of ``amount + client_fee`` to the payer; on success ``amount`` is held in
+    the escrow ``escrow_ref`` and the fee is platform revenue."""
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method", _("Awaiting payment")
+        REQUIRES_ACTION = "requires_action", _("Awaiting authentication")
+        PROCESSING = "processing", _("Processing")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Canceled")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount_minor = models.BigIntegerField()
+    client_fee_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    status = models.CharField(
+        max_length=32, choices=Status.choices, default=Status.REQUIRES_PAYMENT_METHOD
+    )
+    purpose = models.CharField(max_length=50)
+    reference = models.CharField(max_length=200)
+    escrow_ref = models.CharField(max_length=200, db_index=True)
+    description = models.CharField(max_length=500, blank=True)
+    return_url = models.CharField(max_length=500, blank=True)
+    category_slug = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(max_length=20)
+    # The provider's checkout object (a PaymentIntent in the sandbox, a Checkout Session on
+    # Stripe), the PaymentIntent once known, and the successful charge.
+    provider_payment_id = models.CharField(max_length=255, blank=True)
+    provider_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    provider_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.CharField(max_length=2000, blank=True)
+    failure_code = models.CharField(max_length=100, blank=True)
+    failure_message = models.CharField(max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    # Orders provider states: the newest event wins among non-final states.
+    state_version = models.BigIntegerField(default=0)
+    fund_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    fulfillment_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=Q(client_fee_minor__gte=0), name="payment_fee_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_payment_id"],
+                condition=~Q(provider_payment_id=""),
+                name="uniq_payment_provider_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["payer", "-created_at"], name="payment_payer_time")]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.total} {self.get_status_display()} ({self.reference})"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+    @property
+    def client_fee(self) -> Money:
+        return Money(self.client_fee_minor, self.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status in PAID_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PAYMENT_STATUSES
+
+
+PAID_STATUSES = frozenset(
+    {
+        Payment.Status.SUCCEEDED,
+        Payment.Status.PARTIALLY_REFUNDED,
+        Payment.Status.REFUNDED,
+    }
+)
+OPEN_PAYMENT_STATUSES = frozenset(
+    {
+        Payment.Status.REQUIRES_PAYMENT_METHOD,
+        Payment.Status.REQUIRES_ACTION,
+        Payment.Status.PROCESSING,
+        Payment.Status.FAILED,
+    }
+)
+
+
+class Refund(BaseModel):
+    """Money going back to the payer's card; pending until the provider confirms."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    class Origin(models.TextChoices):
+        POLICY = "policy", _("Cancellation policy")
+        STAFF = "staff", _("Staff")
+        DISPUTE = "dispute", _("Dispute decision")
+        FULFILLMENT = "fulfillment", _("Order could not be fulfilled")
+        PROVIDER = "provider", _("Issued at the payment provider")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider_refund_id = models.CharField(max_length=255, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    # The posting that took the money out of escrow (shared by the refunds of one split).
+    ledger_transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="refunds"
+    )
+    reversal_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    failure_reason = models.CharField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_positive"),
+        ]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self):
+        return f"{self.amount} {self.get_status_display()}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+
+class Chargeback(BaseModel):
+    """A card dispute opened by the payer's bank (Stripe's ``charge.dispute``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="chargebacks")
+    provider_dispute_id = models.CharField(max_length=255, unique=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    reason = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # Of the disputed amount, what was taken back out of the contract escrow.
+    escrow_debited_minor = models.BigIntegerField(default=0)
+    debit_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reinstate_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="chargeback_positive"),
+        ]
+        verbose_name = _("chargeback")
+        verbose_name_plural = _("chargebacks")
+
+    def __str__(self):
+        return f"{self.provider_dispute_id} {self.get_status_display()}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+
+class PayoutMethod(BaseModel):
+    """Where a user's withdrawals go: a bank account (sandbox) or a Stripe Connect account."""
+
+    class Kind(models.TextChoices):
+        SANDBOX_BANK = "sandbox_bank", _("Bank account (sandbox)")
+        STRIPE_CONNECT = "stripe_connect", _("Stripe account")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Setup not finished")
+        ACTIVE = "active", _("Active")
+        DISABLED = "disabled", _("Removed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_methods"
+    )
+    provider = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    holder_name = models.CharField(max_length=200, blank=True)
+    account_last4 = models.CharField(max_length=4, blank=True)
+    provider_account_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payout method")
+        verbose_name_plural = _("payout methods")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.SANDBOX_BANK and self.account_last4:
+            return f"{self.holder_name} ···· {self.account_last4}"
+        return str(self.get_kind_display())
+
+
+class WebhookEvent(BaseModel):
+    """An event as the provider sent it, stored once by its id and processed once."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored (unknown type)")
+        PARKED = "parked", _("Waiting for an earlier event")
+        FAILED = "failed", _("Failed, will retry")
+        DEAD = "dead", _("Gave up")
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # While parked: the provider object (a PaymentIntent) whose processing may unblock it.
+    waiting_for = models.CharField(max_length=255, blank=True, db_index=True)
+    event_created = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField()
+    raw_body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="uniq_webhook_event"),
+        ]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+
+    def __str__(self):
+        return f"{self.provider} {self.type} {self.event_id}"
+
+
+def dispute_file_path(instance, filename: str) -> str:
+    """A random name: the file is served only through a permission-checked view."""
+    import os
+    import uuid
+
+    suffix = os.path.splitext(filename)[1].lower()[:10]
+    return f"disputes/{uuid.uuid4().hex}{suffix}"
+
+
+def private_storage():
+    """The "private" storage alias when configured (no public URL), else the default storage."""
+    from django.core.files.storage import storages
+
+    return storages["private"] if "private" in settings.STORAGES else storages["default"]
+
+
+class Dispute(BaseModel):
+    """A disagreement about funded work, decided by staff; money moves only through escrow."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting response")
+        RESPONDED = "responded", _("Under review")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Outcome(models.TextChoices):
+        RELEASE = "release", _("Released to the provider")
+        REFUND = "refund", _("Refunded to the client")
+        SPLIT = "split", _("Split")
+
+    escrow_ref = models.CharField(max_length=200, db_index=True)
+    subject_ref = models.CharField(max_length=200, db_index=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    fee_bps = models.PositiveIntegerField()
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_as_client"
+    )
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_as_provider"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=200)
+    evidence_text = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    respond_by = models.DateTimeField()
+    response_text = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    to_provider_minor = models.BigIntegerField(default=0)
+    to_client_minor = models.BigIntegerField(default=0)
+    decision = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    ledger_transaction = models.ForeignKey(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="dispute_positive"),
+            models.UniqueConstraint(
+                fields=["subject_ref"],
+                condition=~Q(status="resolved"),
+                name="uniq_unresolved_dispute_per_subject",
+            ),
+        ]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+
+    def __str__(self):
+        return f"{self.subject_ref} ({self.get_status_display()})"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+    @property
+    def to_provider(self) -> Money:
+        return Money(self.to_provider_minor, self.currency)
+
+    @property
+    def to_client(self) -> Money:
+        return Money(self.to_client_minor, self.currency)
+
+    @property
+    def other_party(self):
+        return self.provider if self.opened_by_id == self.client_id else self.client
+
+
+class DisputeFile(BaseModel):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="files")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to=dispute_file_path, storage=private_storage, max_length=300)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("dispute file")
+        verbose_name_plural = _("dispute files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReceiptCounter(models.Model):
+    """The last number issued in one series and year; locked while a number is taken."""
+
+    id = models.BigAutoField(primary_key=True)
+    series = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="uniq_receipt_counter"),
+        ]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last_number}"
+
+
+class Receipt(BaseModel):
+    """A numbered receipt for a charge, a refund or a payout (gapless per series and year)."""
+
+    class Series(models.TextChoices):
+        CHARGE = "CH", _("Payment receipt")
+        REFUND = "RF", _("Refund receipt")
+        PAYOUT = "PO", _("Payout receipt")
+
+    series = models.CharField(max_length=4, choices=Series.choices)
+    year = models.PositiveIntegerField()
+    number = models.PositiveIntegerField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="receipts"
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    description = models.CharField(max_length=500, blank=True)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+    payout = models.OneToOneField(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "number"], name="uniq_receipt_number"
+            ),
+        ]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self):
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.series}-{self.year}-{self.number:06d}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+
+# The sandbox provider's own records (its side of charges, refunds, payouts, events).
+from .providers.sandbox.models import (  # noqa: E402, F401
+    SandboxBankAccount,
+    SandboxCharge,
+    SandboxDispute,
+    SandboxEvent,
+    SandboxPayout,
+    SandboxRefund,
+)

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from craftwork.core.money import Money, currency_info
 
-from .models import AccountKind, LedgerAccount, LedgerEntry, Payout, PendingEarning
+from .models import (
+    AccountKind,
+    Dispute,
+    DisputeFile,
+    LedgerAccount,
+    LedgerEntry,
+    Payment,
+    Payout,
+    PayoutMethod,
+    PendingEarning,
+    Receipt,
+    Refund,
+    WebhookEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -120,3 +135,157 @@ def escrow_balance(contract_ref: str, currency: str) -> Money:
         .first()
     )
     return Money(value or 0, currency)
+
+
+# --- payments, refunds, receipts, payouts, disputes (scoped to the actor) ------------------
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        obj = queryset.filter(pk=pk).first()
+    except (ValueError, ValidationError):
+        obj = None
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def user_payments(user) -> QuerySet[Payment]:
+    return Payment.objects.filter(payer=user).order_by("-created_at", "-pk")
+
+
+def payment_for_payer(user, pk) -> Payment:
+    return _get_or_404(user_payments(user).select_related("payer"), pk)
+
+
+def user_refunds(user) -> QuerySet[Refund]:
+    return (
+        Refund.objects.filter(payment__payer=user)
+        .select_related("payment")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def user_receipts(user) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(owner=user).order_by("-created_at", "-pk")
+
+
+def receipt_for_owner(user, pk) -> Receipt:
+    related = ("owner", "payment", "refund", "refund__payment", "payout", "payout__method")
+    return _get_or_404(user_receipts(user).select_related(*related), pk)
+
+
+def user_payout_methods(user) -> QuerySet[PayoutMethod]:
+    return PayoutMethod.objects.filter(user=user).exclude(status=PayoutMethod.Status.DISABLED)
+
+
+def payout_method_for_owner(user, pk) -> PayoutMethod:
+    return _get_or_404(PayoutMethod.objects.filter(user=user), pk)
+
+
+def payout_for_owner(user, pk) -> Payout:
+    return _get_or_404(user_payouts(user).select_related("method"), pk)
+
+
+def user_currencies(user) -> list[str]:
+    """The currencies the user has money in (USD when none yet)."""
+    currencies = sorted(
+        set(LedgerAccount.objects.filter(owner=user).values_list("currency", flat=True))
+    )
+    return currencies or ["USD"]
+
+
+def user_entries(
+    user,
+    *,
+    currency: str = "",
+    kind: str = "",
+    direction: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet[LedgerEntry]:
+    """Entries on the user's own accounts (wallet, payouts, escrow they funded), newest first."""
+    entries = LedgerEntry.objects.filter(account__owner=user)
+    if currency:
+        entries = entries.filter(currency=currency)
+    if kind:
+        entries = entries.filter(transaction__kind=kind)
+    if direction == "in":
+        entries = entries.filter(amount__gt=0)
+    elif direction == "out":
+        entries = entries.filter(amount__lt=0)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries.select_related("transaction", "account").order_by("-created_at", "-pk")
+
+
+def disputes_for(user) -> QuerySet[Dispute]:
+    """Disputes the user is a party to (staff: every dispute)."""
+    disputes = Dispute.objects.all()
+    if not user.is_staff:
+        disputes = disputes.filter(Q(client=user) | Q(provider=user))
+    return disputes.select_related("client", "provider", "opened_by").order_by("-created_at")
+
+
+def dispute_for_participant(user, pk) -> Dispute:
+    return _get_or_404(disputes_for(user), pk)
+
+
+def dispute_file_for(user, dispute_pk, file_pk) -> DisputeFile:
+    dispute = dispute_for_participant(user, dispute_pk)
+    return _get_or_404(dispute.files.all(), file_pk)
+
+
+# --- staff (read-only views of anything) ----------------------------------------------------
+
+
+def _require_staff(user) -> None:
+    if not getattr(user, "is_staff", False):
+        raise Http404
+
+
+def staff_accounts(user, *, kind: str = "", currency: str = "", query: str = ""):
+    _require_staff(user)
+    accounts = LedgerAccount.objects.select_related("owner")
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    if currency:
+        accounts = accounts.filter(currency=currency)
+    if query:
+        accounts = accounts.filter(Q(reference__icontains=query) | Q(owner__email__icontains=query))
+    return accounts.order_by("kind", "currency", "created_at", "pk")
+
+
+def staff_account(user, pk) -> LedgerAccount:
+    _require_staff(user)
+    return _get_or_404(LedgerAccount.objects.select_related("owner"), pk)
+
+
+def staff_payments(user, *, query: str = "", status: str = ""):
+    _require_staff(user)
+    payments = Payment.objects.select_related("payer")
+    if status:
+        payments = payments.filter(status=status)
+    if query:
+        payments = payments.filter(
+            Q(reference__icontains=query)
+            | Q(escrow_ref__icontains=query)
+            | Q(payer__email__icontains=query)
+            | Q(provider_intent_id=query)
+        )
+    return payments.order_by("-created_at", "-pk")
+
+
+def staff_payment(user, pk) -> Payment:
+    _require_staff(user)
+    return _get_or_404(Payment.objects.select_related("payer"), pk)
+
+
+def staff_webhook_events(user, *, status: str = ""):
+    _require_staff(user)
+    events = WebhookEvent.objects.all()
+    if status:
+        events = events.filter(status=status)
+    return events.defer("raw_body").order_by("-created_at")

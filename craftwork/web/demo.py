@@ -49,6 +49,7 @@ class SeedReport:
     created: dict = field(
         default_factory=lambda: {"clients": 0, "freelancers": 0, "staff": 0, "organizations": 0}
     )
+    extra: dict = field(default_factory=dict)
 
     def add(self, kind: str, count: int = 1) -> None:
         self.created[kind] += count
@@ -59,10 +60,22 @@ def database_is_empty() -> bool:
 
 
 def seed(
-    *, clients: int = 50, freelancers: int = 100, images: bool = True, stdout=None
+    *,
+    clients: int = 50,
+    freelancers: int = 100,
+    images: bool = True,
+    marketplace: bool = True,
+    stdout=None,
 ) -> SeedReport:
+    """People and profiles; with ``marketplace`` also jobs, gigs, mentors and contracts."""
     with _fast_demo_password_hashing():
-        return _seed(clients=clients, freelancers=freelancers, images=images, stdout=stdout)
+        return _seed(
+            clients=clients,
+            freelancers=freelancers,
+            images=images,
+            marketplace=marketplace,
+            stdout=stdout,
+        )
 
 
 @contextmanager
@@ -74,7 +87,7 @@ def _fast_demo_password_hashing():
         yield
 
 
-def _seed(*, clients, freelancers, images, stdout) -> SeedReport:
+def _seed(*, clients, freelancers, images, marketplace, stdout) -> SeedReport:
     rng = random.Random(2026)
     fake = Faker(["en_US", "en_GB", "es_ES"])
     fake.seed_instance(2026)
@@ -86,7 +99,30 @@ def _seed(*, clients, freelancers, images, stdout) -> SeedReport:
             stdout.write(f"  freelancers: {index + 1}/{freelancers}")
     for index in range(clients):
         _seed_client(rng, fake, index, report)
+    if marketplace:
+        _seed_marketplace(
+            rng, fake, report, images=images, stdout=stdout, jobs=min(120, 2 * clients + 10)
+        )
     return report
+
+
+def _seed_marketplace(rng, fake, report, *, images, stdout, jobs):
+    """Jobs, gigs and mentors, contracts and credentials, each app through its own services."""
+    from craftwork.catalog.demo import seed_catalog
+    from craftwork.contracts.demo import seed_contracts
+    from craftwork.credentials.demo import seed_credentials
+    from craftwork.jobs.demo import seed_jobs
+
+    steps = [
+        ("jobs", lambda: seed_jobs(rng, fake, count=jobs)),
+        ("gigs and mentors", lambda: seed_catalog(rng, images=images)),
+        ("contracts", lambda: seed_contracts(rng)),
+        ("credentials", lambda: seed_credentials(rng)),
+    ]
+    for label, step in steps:
+        if stdout:
+            stdout.write(f"  {label} ...")
+        report.extra[label] = step()
 
 
 # --- people ------------------------------------------------------------------------

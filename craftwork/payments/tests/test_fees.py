@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from craftwork.core.money import CURRENCIES, Money
@@ -15,6 +15,7 @@ rates = st.builds(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     amount=st.integers(0, 10**14),
     currency=st.sampled_from(sorted(CURRENCIES)),

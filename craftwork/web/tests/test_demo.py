@@ -2,6 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from craftwork.accounts.models import Organization, User
+from craftwork.catalog.models import Gig
+from craftwork.contracts.models import Contract
+from craftwork.jobs.models import Job
 from craftwork.profiles.models import FreelancerProfile, PortfolioImage
 from craftwork.web import demo
 
@@ -24,9 +27,15 @@ def test_seed_builds_a_coherent_world_and_is_idempotent():
         assert profile.profile_skills.count() >= 3
     assert PortfolioImage.objects.exists()
     assert Organization.objects.filter(memberships__user__email=demo.DEMO_LOGINS[1][1]).exists()
+    assert Job.objects.filter(status="open").exists()
+    assert Gig.objects.filter(status="active").exists()
+    assert Contract.objects.exists()
+    call_command("reconcile")
 
+    counts = (Job.objects.count(), Gig.objects.count(), Contract.objects.count())
     demo.seed(clients=4, freelancers=6, images=False)
     assert User.objects.count() == users
+    assert (Job.objects.count(), Gig.objects.count(), Contract.objects.count()) == counts
 
 
 def test_demo_logins_work_with_the_demo_password(client):

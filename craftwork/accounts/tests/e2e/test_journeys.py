@@ -7,7 +7,7 @@ import pytest
 from craftwork.accounts.models import Membership, User
 from craftwork.accounts.tests.conftest import STRONG_PASSWORD
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from craftwork.web.tests.e2e.conftest import link_from_last_email
+from craftwork.web.tests.e2e.browser import link_from_last_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         )
         created = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {created})."))
+        for label, result in report.extra.items():
+            self.stdout.write(f"  {label}: {result}")
         self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
         for role, email in demo.DEMO_LOGINS:
             self.stdout.write(f"  {role:<12} {email}")

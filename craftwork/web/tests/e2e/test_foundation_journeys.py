@@ -8,7 +8,7 @@ import pytest
 from craftwork.accounts.models import User
 from craftwork.profiles.models import FreelancerProfile
 
-from .conftest import link_from_last_email
+from .browser import link_from_last_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "tile-kettle-orbit-57"
@@ -29,7 +29,7 @@ def sign_up(page, *, email, first_name, role, password=PASSWORD):
     page.get_by_test_id("signup-submit").click()
 
 
-def test_freelancer_signs_up_verifies_fills_profile_and_sees_it_in_public(page):
+def test_freelancer_signs_up_verifies_fills_profile_and_sees_it_in_public(page, reference_data):
     sign_up(page, email="ada@example.com", first_name="Ada", role="freelancer")
     page.wait_for_url(re.compile(r"/accounts/verify/sent/$"))
     page.goto(link_from_last_email(r"/accounts/verify/"))

@@ -1,4 +1,5 @@
-"""Browser journeys: Playwright drives Debian's Chromium against a live server in the test run."""
+"""Browser fixtures for every app's journeys (registered once, from the root conftest): Playwright
+drives Debian's Chromium against a live server in the test run."""
 
 import os
 import re
@@ -77,3 +78,14 @@ def link_from_last_email(pattern: str) -> str:
     matching = [url for url in urls if re.search(pattern, url)]
     assert matching, f"no link matching {pattern!r} in: {mail.outbox[-1].body}"
     return matching[0]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Skills and categories come from data migrations, which a transactional test before this one
+    may have flushed; journeys that pick a skill or category restore them first (idempotent)."""
+    from craftwork.catalog.services import categories_sync
+    from craftwork.profiles.services import skills_taxonomy_sync
+
+    skills_taxonomy_sync()
+    categories_sync()

@@ -1,0 +1,55 @@
+"""Every write to the catalog. Import from here: ``from craftwork.catalog import services``."""
+
+from .categories import categories_sync
+from .gigs import (
+    gig_create,
+    gig_delete,
+    gig_extras_set,
+    gig_faq_set,
+    gig_image_add,
+    gig_image_remove,
+    gig_packages_set,
+    gig_pause,
+    gig_publish,
+    gig_publish_missing,
+    gig_rating_update,
+    gig_remove,
+    gig_requirements_set,
+    gig_update,
+)
+from .mentorship import (
+    availability_exception_add,
+    availability_exception_remove,
+    availability_rules_set,
+    mentor_settings_update,
+    offering_create,
+    offering_update,
+    slot_release,
+    slot_reserve,
+)
+
+__all__ = [
+    "availability_exception_add",
+    "availability_exception_remove",
+    "availability_rules_set",
+    "categories_sync",
+    "gig_create",
+    "gig_delete",
+    "gig_extras_set",
+    "gig_faq_set",
+    "gig_image_add",
+    "gig_image_remove",
+    "gig_packages_set",
+    "gig_pause",
+    "gig_publish",
+    "gig_publish_missing",
+    "gig_rating_update",
+    "gig_remove",
+    "gig_requirements_set",
+    "gig_update",
+    "mentor_settings_update",
+    "offering_create",
+    "offering_update",
+    "slot_release",
+    "slot_reserve",
+]

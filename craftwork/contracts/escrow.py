@@ -1,0 +1,59 @@
+"""The contract side of money: every ledger call the contract processes make, in one place.
+
+Each posting has a fixed idempotency key derived from the item it pays for, so a transition
+that somehow ran twice could still move the money only once:
+
+* ``release:milestone:<uuid>``   milestone approved (escrow -> provider, less the platform fee)
+* ``release:timesheet:<uuid>``   timesheet paid (escrow -> provider, less the platform fee)
+* ``cancel:milestone:<uuid>``    milestone cancelled with the contract (refund / release / split)
+
+One escrow account per contract (``contract:<uuid>``) holds every funded milestone and every
+timesheet charge until it is paid out.
+"""
+
+from __future__ import annotations
+
+from craftwork.core.money import Money
+from craftwork.payments import checkout
+from craftwork.payments import services as payments
+
+from .process import SYSTEM
+
+
+def _actor(actor):
+    return None if actor is SYSTEM else actor
+
+
+def release(contract, amount: Money, *, key: str, actor) -> None:
+    """Pay ``amount`` from the contract's escrow to the provider, less the agreed platform fee."""
+    payments.escrow_release(
+        contract_ref=contract.escrow_ref,
+        provider_user=contract.provider,
+        amount=amount,
+        fee_bps=contract.platform_fee_bps,
+        idempotency_key=key,
+        actor=_actor(actor),
+    )
+
+
+def refund(contract, amount: Money, *, key: str, reason: str, actor) -> None:
+    """Return ``amount`` from the contract's escrow to the client's card (payments refunds:
+    the ledger refund now, the provider refund right after commit)."""
+    checkout.refund_for_escrow(
+        escrow_ref=contract.escrow_ref,
+        amount=amount,
+        reason=reason[:500],
+        actor=_actor(actor),
+        idempotency_key=key,
+    )
+
+
+def settle(contract, *, to_provider: Money, to_client: Money, key: str, reason: str, actor) -> None:
+    """Pay one item's escrow out in two parts: the provider's (less the fee) and the client's."""
+    if to_client.is_zero:
+        release(contract, to_provider, key=key, actor=actor)
+    elif to_provider.is_zero:
+        refund(contract, to_client, key=key, reason=reason, actor=actor)
+    else:
+        release(contract, to_provider, key=f"{key}:provider", actor=actor)
+        refund(contract, to_client, key=f"{key}:client", reason=reason, actor=actor)

@@ -1,0 +1,75 @@
+"""Guards and effects shared by the contract processes.
+
+A guard raises a DomainError with a stable code (nothing is written); an effect runs inside
+the transition's transaction after the new state is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+
+from craftwork.core.errors import InvalidTransition
+
+from ..models import ContractState
+
+CLOSED = {ContractState.COMPLETED, ContractState.CANCELLED}
+
+
+def review_window(obj) -> timedelta:
+    return timedelta(days=obj.contract.review_window_days)
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+
+def contract_open(ctx) -> None:
+    """The contract is neither finished nor frozen by a dispute."""
+    ensure_open(ctx.contract)
+
+
+def ensure_open(contract) -> None:
+    state = contract.state
+    if state in CLOSED:
+        raise InvalidTransition(
+            _("This contract is %(state)s.") % {"state": contract.get_state_display()},
+            code="contract_closed",
+            details={"contract_state": state},
+        )
+    if state == ContractState.DISPUTED:
+        raise InvalidTransition(
+            _("The contract is frozen while a dispute is open."),
+            code="contract_disputed",
+            details={"contract_state": state},
+        )
+
+
+def contract_started_or_funded(ctx) -> None:
+    """Work can be delivered once money is in escrow (the contract is active or later)."""
+    contract_open(ctx)
+    if ctx.contract.state == ContractState.PENDING_FUNDING:
+        raise InvalidTransition(_("The contract is not funded yet."), code="contract_not_funded")
+
+
+# --- effects ----------------------------------------------------------------------------------
+
+
+def mark_started(ctx) -> None:
+    contract = ctx.contract
+    if contract.started_at is None:
+        contract.started_at = ctx.now
+        contract.save(update_fields=["started_at", "updated_at"])
+
+
+def mark_completed(ctx) -> None:
+    contract = ctx.contract
+    contract.completed_at = ctx.now
+    contract.save(update_fields=["completed_at", "updated_at"])
+
+
+def mark_cancelled(ctx) -> None:
+    contract = ctx.contract
+    contract.cancelled_at = ctx.now
+    contract.cancel_reason = ctx.note
+    contract.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])

@@ -1,0 +1,80 @@
+"""Input serializers check shapes and types (unknown fields are refused); services check the rules."""
+
+from rest_framework import serializers
+
+from craftwork.core.api.serializers import StrictSerializer
+
+from ..models import Channel
+
+MAX_PREFERENCE_CHANGES = 500
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    link = serializers.CharField(help_text="A path on this site (or empty).")
+    is_read = serializers.BooleanField()
+    read_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class UnreadCountOutput(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+
+
+class ReadAllOutput(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+    unread_count = serializers.IntegerField()
+
+
+class ChannelStateOutput(serializers.Serializer):
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+    sms = serializers.BooleanField(required=False, help_text="Only for urgent types.")
+
+
+class TypePreferenceOutput(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    urgent = serializers.BooleanField()
+    available_channels = serializers.ListField(
+        child=serializers.CharField(), help_text="in_app, email, and sms for urgent types."
+    )
+    channels = ChannelStateOutput()
+
+
+class PhoneOutput(serializers.Serializer):
+    number = serializers.CharField()
+    verified = serializers.BooleanField(source="is_verified")
+    verified_at = serializers.DateTimeField(allow_null=True)
+
+
+class PreferencesOutput(serializers.Serializer):
+    types = TypePreferenceOutput(many=True)
+    daily_digest = serializers.BooleanField()
+    phone = PhoneOutput(allow_null=True)
+
+
+class PreferenceChangeInput(StrictSerializer):
+    type = serializers.CharField(max_length=64)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    enabled = serializers.BooleanField()
+
+
+class PreferencesInput(StrictSerializer):
+    preferences = PreferenceChangeInput(
+        many=True, required=False, max_length=MAX_PREFERENCE_CHANGES
+    )
+    daily_digest = serializers.BooleanField(required=False)
+
+
+class PhoneInput(StrictSerializer):
+    number = serializers.CharField(
+        max_length=32, help_text="International format, e.g. +34612345678."
+    )
+
+
+class PhoneVerifyInput(StrictSerializer):
+    code = serializers.CharField(max_length=12, help_text="The 6-digit code sent by SMS.")

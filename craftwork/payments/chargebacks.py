@@ -1,0 +1,128 @@
+"""Card chargebacks (Stripe's ``charge.dispute.*``): the payer's bank takes the money back.
+
+Ledger flow for a disputed amount D of a payment whose escrow still holds B
+(E = min(D, B) is taken from the escrow, the rest is the platform's exposure):
+
+| When | provider_clearing | contract_escrow | chargeback_loss |
+|---|---|---|---|
+| opened (``chargeback_debit``) | +D | -E | -(D - E) |
+| won (``chargeback_reinstate``) | -D | +E | +(D - E) |
+| lost | nothing more moves: the payer has the money back, the platform keeps the loss |
+
+Opening also publishes ``payments.chargeback_opened`` so the contract can be frozen.
+Each posting's idempotency key is derived from the provider's dispute id, and the states
+only move forward (open → won/lost), so duplicate and out-of-order events converge.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from craftwork.core.audit import audit
+from craftwork.core.events import publish
+from craftwork.core.money import Money
+
+from . import ledger
+from .models import PAID_STATUSES, AccountKind, Chargeback, Payment, TransactionKind
+
+CLOSED = {"won": Chargeback.Status.WON, "lost": Chargeback.Status.LOST}
+
+
+def _payment_of(obj: dict) -> Payment | None:
+    intent, charge = obj.get("payment_intent") or "", obj.get("charge") or ""
+    if intent and (found := Payment.objects.filter(provider_intent_id=intent).first()):
+        return found
+    return Payment.objects.filter(provider_charge_id=charge).first() if charge else None
+
+
+def chargeback_sync(obj: dict) -> Chargeback | None:
+    """Converge to the provider's dispute object; None while its payment is not paid here."""
+    payment = _payment_of(obj)
+    if payment is None or payment.status not in PAID_STATUSES:
+        return None
+    with transaction.atomic():
+        chargeback = _open(payment, obj)
+        closed = CLOSED.get(obj.get("status"))
+        if closed is not None and chargeback.status == Chargeback.Status.OPEN:
+            _close(chargeback, closed)
+    return chargeback
+
+
+def _accounts(payment: Payment):
+    currency = payment.currency
+    return (
+        ledger.account_for(AccountKind.PROVIDER_CLEARING, currency),
+        ledger.account_for(
+            AccountKind.CONTRACT_ESCROW, currency, payment.payer, payment.escrow_ref
+        ),
+        ledger.account_for(AccountKind.CHARGEBACK_LOSS, currency),
+    )
+
+
+def _open(payment: Payment, obj: dict) -> Chargeback:
+    dispute_id = str(obj["id"])[:255]
+    existing = Chargeback.objects.select_for_update().filter(provider_dispute_id=dispute_id).first()
+    if existing is not None:
+        return existing
+    amount = Money(min(int(obj.get("amount") or 0), payment.total.minor), payment.currency)
+    clearing, escrow, loss = _accounts(payment)
+    locked = ledger.lock_accounts([escrow])
+    from_escrow = Money(min(amount.minor, locked[escrow.pk].balance), amount.currency)
+    entries = [(clearing, amount), (escrow, -from_escrow), (loss, -(amount - from_escrow))]
+    txn = ledger.post_transaction(
+        kind=TransactionKind.CHARGEBACK_DEBIT,
+        entries=[(account, value) for account, value in entries if not value.is_zero],
+        reference=payment.escrow_ref,
+        idempotency_key=f"chargeback-debit:{dispute_id}",
+    )
+    chargeback = Chargeback.objects.create(
+        payment=payment,
+        provider_dispute_id=dispute_id,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        reason=str(obj.get("reason") or "")[:100],
+        escrow_debited_minor=from_escrow.minor,
+        debit_transaction=txn,
+    )
+    details = _payload(chargeback)
+    audit(actor=None, action="payments.chargeback_opened", target=chargeback, details=details)
+    publish("payments.chargeback_opened", payload=details)
+    return chargeback
+
+
+def _close(chargeback: Chargeback, status: str) -> None:
+    if status == Chargeback.Status.WON:
+        clearing, escrow, loss = _accounts(chargeback.payment)
+        from_escrow = Money(chargeback.escrow_debited_minor, chargeback.currency)
+        entries = [
+            (clearing, -chargeback.amount),
+            (escrow, from_escrow),
+            (loss, chargeback.amount - from_escrow),
+        ]
+        chargeback.reinstate_transaction = ledger.post_transaction(
+            kind=TransactionKind.CHARGEBACK_REINSTATE,
+            entries=[(account, value) for account, value in entries if not value.is_zero],
+            reference=chargeback.payment.escrow_ref,
+            idempotency_key=f"chargeback-reinstate:{chargeback.provider_dispute_id}",
+        )
+    chargeback.status, chargeback.closed_at = status, timezone.now()
+    chargeback.save(update_fields=["status", "closed_at", "reinstate_transaction", "updated_at"])
+    details = _payload(chargeback)
+    audit(actor=None, action="payments.chargeback_closed", target=chargeback, details=details)
+    publish("payments.chargeback_closed", payload=details)
+
+
+def _payload(chargeback: Chargeback) -> dict:
+    payment = chargeback.payment
+    return {
+        "chargeback_id": str(chargeback.pk),
+        "payment_id": str(payment.pk),
+        "payer_id": str(payment.payer_id),
+        "escrow_ref": payment.escrow_ref,
+        "reference": payment.reference,
+        "status": chargeback.status,
+        "amount_minor": chargeback.amount_minor,
+        "escrow_debited_minor": chargeback.escrow_debited_minor,
+        "currency": chargeback.currency,
+    }

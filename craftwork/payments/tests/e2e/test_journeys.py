@@ -1,0 +1,92 @@
+"""Paying in a real browser on the sandbox's hosted card page."""
+
+import re
+
+import pytest
+
+from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from craftwork.payments import selectors
+from craftwork.payments.models import Payment
+from craftwork.payments.reconciliation import reconcile
+
+from ..conftest import start_payment
+from ..factories import usd
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _links_point_at_the_live_server(settings, live_server):
+    settings.SITE_URL = live_server.url
+    yield
+    report = reconcile()
+    assert report.ok, report.problems
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_test_id("login-email").fill(user.email)
+    page.get_by_test_id("login-password").fill(DEFAULT_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+
+
+def fill_card(page, number):
+    page.get_by_label("Card number").fill(number)
+    page.get_by_label("Expiry (MM/YY)").fill("12/34")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("Name on card").fill("Maya Client")
+    page.get_by_test_id("card-submit").click()
+
+
+def test_client_pays_with_a_test_card_on_a_phone(phone_page):
+    page = phone_page
+    client = UserFactory()
+    payment = start_payment(client)
+    log_in(page, client)
+    page.goto(f"/payments/{payment.pk}/")
+    assert page.get_by_test_id("fee-total").inner_text() == "$105.00"
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
+    assert page.get_by_test_id("checkout-total").inner_text() == "$105.00"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fill_card(page, "4242 4242 4242 4242")
+    page.wait_for_url(re.compile(rf"/payments/{payment.pk}/return/$"))
+    assert page.get_by_role("heading", name="Payment received").is_visible()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert selectors.escrow_balance(payment.escrow_ref, "USD") == usd(10_000)
+    page.goto("/wallet/")
+    assert page.get_by_test_id("in-escrow").inner_text() == "$100.00"
+
+
+def test_declined_card_then_authentication_challenge(page):
+    client = UserFactory()
+    payment = start_payment(client)
+    log_in(page, client)
+    page.goto(payment.checkout_url)
+    fill_card(page, "4000 0000 0000 0002")
+    assert page.get_by_test_id("decline").inner_text() == "Your card was declined."
+    fill_card(page, "4242 4242 4242 4241")
+    assert page.get_by_text("Your card number is invalid.").is_visible()
+    fill_card(page, "4000 0025 0000 3155")
+    page.wait_for_url(re.compile(r"/payments/sandbox/authenticate/"))
+    assert page.get_by_test_id("challenge").is_visible()
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url(re.compile(rf"/payments/{payment.pk}/return/$"))
+    assert page.get_by_role("heading", name="Payment received").is_visible()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+
+
+def test_failed_authentication_shows_the_error(page):
+    client = UserFactory()
+    payment = start_payment(client)
+    log_in(page, client)
+    page.goto(payment.checkout_url)
+    fill_card(page, "4000002500003155")
+    page.get_by_role("button", name="Fail authentication").click()
+    page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
+    assert "unable to authenticate" in page.get_by_test_id("decline").inner_text()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.FAILED
