@@ -271,21 +271,24 @@ def job_cancel(request, pk):
     return redirect("jobs:detail", pk=pk)
 
 
+def _attach(request, service, **owner) -> None:
+    """Attach the uploaded file to a job or proposal (``owner``) through its service."""
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return
+    _act(request, service, _("The file was attached."), upload=form.cleaned_data["file"], **owner)
+
+
+def _detach(request, service, attachment_pk, **owner) -> None:
+    _act(request, service, _("The file was removed."), attachment_id=attachment_pk, **owner)
+
+
 @client_required
 @require_POST
 def job_attachment_add(request, pk):
     job = _not_found(selectors.own_job, request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
-    else:
-        _act(
-            request,
-            services.job_attachment_add,
-            _("The file was attached."),
-            job=job,
-            upload=form.cleaned_data["file"],
-        )
+    _attach(request, services.job_attachment_add, job=job)
     return redirect("jobs:detail", pk=pk)
 
 
@@ -293,13 +296,7 @@ def job_attachment_add(request, pk):
 @require_POST
 def job_attachment_delete(request, pk, attachment_pk):
     job = _not_found(selectors.own_job, request.user, pk)
-    _act(
-        request,
-        services.job_attachment_remove,
-        _("The file was removed."),
-        job=job,
-        attachment_id=attachment_pk,
-    )
+    _detach(request, services.job_attachment_remove, attachment_pk, job=job)
     return redirect("jobs:detail", pk=pk)
 
 
@@ -482,17 +479,7 @@ def proposal_accept(request, pk):
 @require_POST
 def proposal_attachment_add(request, pk):
     proposal = _not_found(selectors.own_proposal, request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
-    else:
-        _act(
-            request,
-            services.proposal_attachment_add,
-            _("The file was attached."),
-            proposal=proposal,
-            upload=form.cleaned_data["file"],
-        )
+    _attach(request, services.proposal_attachment_add, proposal=proposal)
     return redirect("jobs:proposal-detail", pk=pk)
 
 
@@ -500,13 +487,7 @@ def proposal_attachment_add(request, pk):
 @require_POST
 def proposal_attachment_delete(request, pk, attachment_pk):
     proposal = _not_found(selectors.own_proposal, request.user, pk)
-    _act(
-        request,
-        services.proposal_attachment_remove,
-        _("The file was removed."),
-        proposal=proposal,
-        attachment_id=attachment_pk,
-    )
+    _detach(request, services.proposal_attachment_remove, attachment_pk, proposal=proposal)
     return redirect("jobs:proposal-detail", pk=pk)
 
 

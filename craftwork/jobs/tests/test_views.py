@@ -304,6 +304,24 @@ class TestProposals:
         proposal.refresh_from_db()
         assert proposal.status == ProposalStatus.DECLINED and proposal.decline_reason == "Too far"
 
+    def test_proposal_attachments_owner_only_and_missing_file(self, job, pdf_upload):
+        proposal = ProposalFactory(job=job)
+        owner = browser(proposal.freelancer)
+        add = reverse("jobs:proposal-attachment-add", args=[proposal.pk])
+        response = owner.post(add, {}, follow=True)
+        assert b"message-error" in response.content
+        assert not proposal.attachments.exists()
+        assert browser(FreelancerFactory()).post(add, {"file": pdf_upload()}).status_code == 404
+        assert not proposal.attachments.exists()
+
+        owner.post(add, {"file": pdf_upload()})
+        attachment = proposal.attachments.get()
+        delete = reverse("jobs:proposal-attachment-delete", args=[proposal.pk, attachment.pk])
+        assert browser(FreelancerFactory()).post(delete).status_code == 404
+        assert proposal.attachments.exists()
+        owner.post(delete)
+        assert not proposal.attachments.exists()
+
     def test_freelancer_pages(self, job, bidder, django_assert_max_num_queries):
         proposal = ProposalFactory(job=job, freelancer=bidder)
         for _ in range(3):
