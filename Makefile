@@ -14,7 +14,7 @@ help:
 	@echo "make test           the whole test suite (DATABASE_URL picks PostgreSQL)"
 	@echo "make e2e            browser journeys only (headless Chromium)"
 	@echo "make lint           ruff check + ruff format --check + migrations check"
-	@echo "make bench          throughput and latency table against a production-style server"
+	@echo "make bench          HTTP endpoints (wrk), ledger postings/s, WebSocket chat msgs/s and latency"
 	@echo "make messages       re-extract and compile the translation catalogs (needs gettext)"
 
 $(STAMP): pyproject.toml
@@ -52,6 +52,8 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.ledger $(BENCH_LEDGER_ARGS)
+	$(BIN)/python -m bench.websocket $(BENCH_WEBSOCKET_ARGS)
 
 messages: install
 	cd craftwork && ../$(BIN)/python ../manage.py makemessages -l es --ignore "*/tests/*" --ignore "*/migrations/*"

@@ -47,3 +47,16 @@ def auth_client(user):
     client.force_authenticate(user)
     client.user = user
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip ``@pytest.mark.postgres`` tests before any database setup when not on PostgreSQL
+    (a fixture-level skip would still run their transactional/serialized database setup)."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)

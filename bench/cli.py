@@ -233,11 +233,20 @@ def _load(
         "threads": min(THREADS, connections),
         "timeout": args.timeout,
     }
+    first = 1  # single_use: the query-count probe already used the first path
     if args.warmup > 0:
         running.wait_until_idle()
-        loadgen.run_wrk(duration=args.warmup, **common)
+        warm = loadgen.run_wrk(duration=args.warmup, **common, **_args(scenario, first, common))
+        # Past every path the warm-up may have sent, counting one request in flight per connection.
+        first += common["threads"] * (warm.requests + connections + 1)
     running.wait_until_idle()
-    return loadgen.run_wrk(duration=args.duration, **common)
+    return loadgen.run_wrk(duration=args.duration, **common, **_args(scenario, first, common))
+
+
+def _args(scenario: Scenario, first: int, common: dict) -> dict:
+    if not scenario.single_use:
+        return {}
+    return {"script_args": (str(first), str(common["threads"]))}
 
 
 def _step(label: str, action):

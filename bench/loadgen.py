@@ -39,7 +39,38 @@ init = function(args)
 end
 request = function()
   counter = counter % #paths + 1
-  return wrk.format(nil, paths[counter])
+  return format_request(counter)
+end
+"""
+
+# single_use: thread t of n sends paths first + t, first + t + n, ... (first and n come as
+# script arguments), so no path is sent twice; the driver starts each run past the last one.
+SINGLE_USE = r"""
+local thread_count = 0
+setup = function(thread)
+  thread:set("thread_index", thread_count)
+  thread_count = thread_count + 1
+end
+local counter = 0
+local stride = 1
+init = function(args)
+  stride = tonumber(args[2])
+  counter = tonumber(args[1]) + (thread_index or 0)
+end
+request = function()
+  local index = counter % #paths + 1
+  counter = counter + stride
+  return format_request(index)
+end
+"""
+
+# Request i of a list: the path alone, or with its own body and headers (``Scenario.bodies``).
+FORMAT_REQUEST = r"""
+local function format_request(i)
+  if bodies then
+    return wrk.format(nil, paths[i], body_headers[i], bodies[i])
+  end
+  return wrk.format(nil, paths[i])
 end
 """
 
@@ -86,25 +117,57 @@ def wrk_version() -> str:
 def lua_script(scenario: Scenario, context: Context) -> str:
     paths = scenario.paths(context)
     lines = [f"wrk.method = {_lua_string(scenario.method)}", f"wrk.path = {_lua_string(paths[0])}"]
-    for name, value in scenario.headers(context).items():
-        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
     body = scenario.json_body(context)
+    for name, value in scenario.headers(context, body).items():
+        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
     if body is not None:
         lines.append(f"wrk.body = {_lua_string(body)}")
-    if len(paths) > 1:
+    bodies = scenario.request_bodies(context)
+    if len(paths) > 1 or scenario.single_use or bodies is not None:
         lines.append("local paths = {" + ", ".join(_lua_string(path) for path in paths) + "}")
-        lines.append(ROTATION)
+        lines += _per_request_lines(scenario, context, paths, bodies)
+        lines.append(FORMAT_REQUEST)
+        lines.append(SINGLE_USE if scenario.single_use else ROTATION)
     lines.append(DONE_HOOK)
     return "\n".join(lines)
 
 
+def _per_request_lines(scenario: Scenario, context: Context, paths, bodies) -> list[str]:
+    """``bodies`` and ``body_headers`` tables (one per path), or nil for a path-only scenario."""
+    if bodies is None:
+        return ["local bodies, body_headers = nil, nil"]
+    if len(bodies) != len(paths):
+        raise ValueError(
+            f"Scenario {scenario.name!r}: {len(bodies)} bodies for {len(paths)} paths."
+        )
+    headers = []
+    for raw in bodies:
+        pairs = scenario.headers(context, raw).items()
+        headers.append(
+            "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in pairs) + "}"
+        )
+    return [
+        "local bodies = {" + ", ".join(_lua_string(raw) for raw in bodies) + "}",
+        "local body_headers = {" + ", ".join(headers) + "}",
+    ]
+
+
 def run_wrk(
-    *, base_url: str, script_path: Path, duration: int, connections: int, threads: int, timeout: int
+    *,
+    base_url: str,
+    script_path: Path,
+    duration: int,
+    connections: int,
+    threads: int,
+    timeout: int,
+    script_args: tuple[str, ...] = (),
 ) -> LoadResult:
     command = [
         WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s",
         "-s", str(script_path), base_url,
     ]  # fmt: skip
+    if script_args:
+        command += ["--", *script_args]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     marker = [line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARKER)]
     if completed.returncode != 0 or not marker:

@@ -19,10 +19,12 @@ def count_queries(scenarios: list[Scenario], context: Context) -> dict[str, dict
 
 def _probe(client: Client, scenario: Scenario, context: Context) -> dict:
     path = scenario.paths(context)[0]
-    headers = {
-        name: value for name, value in scenario.headers(context).items() if name != "Content-Type"
-    }
     body = scenario.json_body(context)
+    headers = {
+        name: value
+        for name, value in scenario.headers(context, body).items()
+        if name != "Content-Type"
+    }
     with CaptureQueriesContext(connection) as captured:
         response = client.generic(
             scenario.method,

@@ -29,7 +29,9 @@ class Scenario:
     paths; a list is cycled through, one path per request. ``body`` is sent as JSON.
     ``auth`` sends the bench user's JWT (``context["access_token"]``). ``connections``
     replaces ``--connections`` for an endpoint that is CPU-bound by design, where more
-    connections would only queue.
+    connections would only queue. ``single_use`` is for a write that succeeds once per path
+    (one proposal per job): no path is requested twice in a run (the query-count probe takes
+    the first, the warm-up and the measured run the next ones), so give enough paths.
     """
 
     name: str
@@ -40,6 +42,12 @@ class Scenario:
     expected_status: int = 200
     auth: bool = False
     connections: int | None = None
+    single_use: bool = False
+    # One body per path (aligned with ``paths``; a str is sent as it is, anything else as JSON),
+    # for requests that must differ from each other, e.g. webhook events with distinct ids.
+    bodies: Callable[[Context], list[Any]] | None = None
+    # Headers computed from the raw body, e.g. a webhook signature: f(context, body) -> headers.
+    signed_headers: Callable[[Context, str], Mapping[str, str]] | None = None
 
     def paths(self, context: Context) -> list[str]:
         value = self.path(context) if callable(self.path) else self.path
@@ -49,15 +57,27 @@ class Scenario:
         return paths
 
     def json_body(self, context: Context) -> str | None:
+        if self.bodies is not None:
+            return self.request_bodies(context)[0]
         body = self.body(context) if callable(self.body) else self.body
         return None if body is None else json.dumps(body)
 
-    def headers(self, context: Context) -> dict[str, str]:
+    def request_bodies(self, context: Context) -> list[str] | None:
+        """The per-path raw bodies of a scenario with ``bodies`` (else None)."""
+        if self.bodies is None:
+            return None
+        return [
+            item if isinstance(item, str) else json.dumps(item) for item in self.bodies(context)
+        ]
+
+    def headers(self, context: Context, body: str | None = None) -> dict[str, str]:
         headers = {}
-        if self.body is not None:
+        if self.body is not None or self.bodies is not None:
             headers["Content-Type"] = "application/json"
         if self.auth:
             headers["Authorization"] = f"Bearer {context['access_token']}"
+        if self.signed_headers is not None and body is not None:
+            headers.update(self.signed_headers(context, body))
         return headers
 
 
@@ -114,6 +134,24 @@ SCENARIOS: list[Scenario] = [
         description="JWT login with email and password (one password hash check per request).",
     ),
 ]
+
+
+def _area_scenarios() -> list[Scenario]:
+    """Scenarios declared by each area in ``bench/areas/<area>.py`` (a ``SCENARIOS`` list)."""
+    import importlib
+    import pkgutil
+
+    from bench import areas
+
+    found = []
+    for module in sorted(pkgutil.iter_modules(areas.__path__), key=lambda m: m.name):
+        found.extend(
+            getattr(importlib.import_module(f"bench.areas.{module.name}"), "SCENARIOS", [])
+        )
+    return found
+
+
+SCENARIOS.extend(_area_scenarios())
 
 
 def by_name(names: list[str] | None) -> list[Scenario]:

@@ -217,6 +217,26 @@ def _jitter(value: float, rng: random.Random) -> Decimal:
 SEEDERS = [seed_login_user, seed_freelancers]
 
 
+def _area_seeders() -> list:
+    """Seeders declared by each area in ``bench/areas/<area>.py`` (a ``SEEDERS`` list); an
+    area module imports Django only inside its seeder functions."""
+    import importlib
+    import pkgutil
+
+    # Areas import bench.scenarios, which imports the areas: load it first, or an area imported
+    # from here would still be half-initialised when bench.scenarios reads its SCENARIOS.
+    import bench.scenarios  # noqa: F401
+    from bench import areas
+
+    found = []
+    for module in sorted(pkgutil.iter_modules(areas.__path__), key=lambda m: m.name):
+        found.extend(getattr(importlib.import_module(f"bench.areas.{module.name}"), "SEEDERS", []))
+    return found
+
+
+SEEDERS.extend(_area_seeders())
+
+
 def dataset_facts() -> dict:
     from craftwork.accounts.models import User
     from craftwork.profiles.models import FreelancerProfile, FreelancerSkill, Skill

@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "craftwork.credentials",
     "craftwork.payments",
     "craftwork.contracts",
+    "craftwork.commerce",
+    "craftwork.reviews",
+    "craftwork.moderation",
+    "craftwork.messaging",
     "craftwork.web",
 ]
 
@@ -144,6 +148,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "craftwork.web.context_processors.navigation",
                 "craftwork.notifications.context_processors.notifications",
+                "craftwork.commerce.context_processors.cart",
+                "craftwork.messaging.context_processors.messaging",
             ],
         },
     }
@@ -250,9 +256,29 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "craftwork.contracts.tasks.run_due_timers",
         "schedule": 300.0,
     },
+    "commerce.release-abandoned-checkouts": {
+        "task": "craftwork.commerce.tasks.release_abandoned_checkouts",
+        "schedule": 300.0,
+    },
+    "reviews.publish-due-reviews": {
+        "task": "craftwork.reviews.tasks.publish_due_reviews",
+        "schedule": 900.0,
+    },
 }
 # A submitted milestone or timesheet is approved automatically after this many days.
 CONTRACT_REVIEW_WINDOW_DAYS = env_int("CONTRACT_REVIEW_WINDOW_DAYS", 14)
+# A delivered gig order the buyer does not answer completes after this many days.
+GIG_AUTO_COMPLETE_DAYS = env_int("GIG_AUTO_COMPLETE_DAYS", 3)
+# A session nobody reports a problem with completes this many hours after its end.
+SESSION_AUTO_COMPLETE_HOURS = env_int("SESSION_AUTO_COMPLETE_HOURS", 24)
+# A client's report that the mentor did not show up is refunded unless contested within this.
+SESSION_ABSENCE_CONTEST_HOURS = env_int("SESSION_ABSENCE_CONTEST_HOURS", 48)
+# Each side of a completed contract may review the other within this many days.
+REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 14)
+# Extra words and domains that hold a public text for moderation (comma-separated; staff can
+# add more on /moderation/terms/).
+MODERATION_BLOCKED_WORDS = env_list("MODERATION_BLOCKED_WORDS")
+MODERATION_BLOCKED_DOMAINS = env_list("MODERATION_BLOCKED_DOMAINS")
 
 # --- Auth -----------------------------------------------------------------------
 
@@ -373,6 +399,9 @@ SPECTACULAR_SETTINGS = {
         "LedgerAccountKindEnum": "craftwork.payments.models.AccountKind",
         "LedgerTransactionKindEnum": "craftwork.payments.models.TransactionKind",
         "ReceiptSeriesEnum": "craftwork.payments.models.Receipt.Series",
+        "ShopItemKindEnum": "craftwork.commerce.models.ItemKind",
+        "CheckoutStatusEnum": "craftwork.commerce.models.CheckoutStatus",
+        "CheckoutLineStatusEnum": "craftwork.commerce.models.LineStatus",
     },
 }
 

@@ -14,6 +14,10 @@ api_v1 = [
     path("", include("craftwork.notifications.api.urls")),
     path("", include("craftwork.credentials.api.urls")),
     path("", include("craftwork.contracts.api.urls")),
+    path("", include("craftwork.commerce.api.urls")),
+    path("", include("craftwork.reviews.api.urls")),
+    path("", include("craftwork.moderation.api.urls")),
+    path("", include("craftwork.messaging.api.urls")),
     path("payments/", include("craftwork.payments.api.urls")),
 ]
 
@@ -33,6 +37,10 @@ urlpatterns = [
     path("contracts/", include("craftwork.contracts.urls")),
     path("gigs/", include("craftwork.catalog.urls")),
     path("mentors/", include("craftwork.catalog.mentor_urls")),
+    path("shop/", include("craftwork.commerce.urls")),
+    path("reviews/", include("craftwork.reviews.urls")),
+    path("moderation/", include("craftwork.moderation.urls")),
+    path("messages/", include("craftwork.messaging.urls")),
     path("", include("craftwork.profiles.urls")),
     path("", include("craftwork.payments.urls")),
     path("", include("craftwork.web.urls")),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from craftwork.core.errors import DomainError
 
 from . import services
-from .models import Contract, ContractEvent, Milestone, Timesheet
+from .models import Contract, ContractEvent, GigOrder, Milestone, SessionBooking, Timesheet
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,6 +39,54 @@ class MilestoneInline(ReadOnlyInline):
 class TimesheetInline(ReadOnlyInline):
     model = Timesheet
     fields = ["week_start", "state", "minutes", "amount_minor", "currency"]
+    readonly_fields = fields
+
+
+class ReadOnlyStacked(admin.StackedInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class GigOrderInline(ReadOnlyStacked):
+    model = GigOrder
+    fields = [
+        "gig_title",
+        "package_name",
+        "quantity",
+        "delivery_days",
+        "revisions_allowed",
+        "revision_count",
+        "answers",
+        "answered_at",
+        "due_at",
+        "late_at",
+        "first_delivered_at",
+        "delivered_at",
+        "dispute_ref",
+    ]
+    readonly_fields = fields
+
+
+class SessionBookingInline(ReadOnlyStacked):
+    model = SessionBooking
+    fields = [
+        "topic",
+        "starts_at",
+        "ends_at",
+        "mentor_timezone",
+        "meeting_url",
+        "meeting_place",
+        "absent_party",
+        "absence_reported_at",
+        "confirmed_at",
+        "dispute_ref",
+    ]
     readonly_fields = fields
 
 
@@ -78,7 +126,13 @@ class ContractAdmin(admin.ModelAdmin):
     list_filter = ["kind", "state", "source"]
     search_fields = ["title", "client__email", "provider__email", "source_ref"]
     list_select_related = ["client", "provider"]
-    inlines = [MilestoneInline, TimesheetInline, HistoryInline]
+    inlines = [
+        GigOrderInline,
+        SessionBookingInline,
+        MilestoneInline,
+        TimesheetInline,
+        HistoryInline,
+    ]
     actions = [cancel_contracts]
 
     def get_readonly_fields(self, request, obj=None):

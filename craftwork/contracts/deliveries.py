@@ -55,6 +55,11 @@ def delivery_create(milestone, *, submitted_by, message: str, files=None) -> Del
     return delivery
 
 
+def safe_name(upload) -> str:
+    """The uploaded file's base name, printable characters only, at most 200."""
+    return _safe_name(upload)
+
+
 def _safe_name(upload) -> str:
     name = os.path.basename(getattr(upload, "name", "") or "file")
     return "".join(ch for ch in name if ch.isprintable())[:200] or "file"

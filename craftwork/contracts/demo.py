@@ -2,10 +2,12 @@
 
 ``seed_contracts(rng)`` is idempotent (contracts are keyed by ``source_ref``) and needs the
 demo clients and freelancers to exist (craftwork.web.demo creates them first).
+``seed_orders(rng)`` adds gig orders and booked sessions; it needs the demo catalog too.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -223,3 +225,199 @@ def _play_hourly(contract, scenario: str) -> None:
     if scenario == "completed":
         contract.refresh_from_db()
         services.contract_transition(obj=contract, transition="end", actor=contract.client)
+
+
+# --- gig orders and sessions (normally bought through commerce checkout) --------------------------
+
+ORDER_SCENARIOS = [
+    "awaiting_requirements",
+    "in_progress",
+    "delivered",
+    "revision",
+    "completed",
+    "auto_completed",
+    "late",
+    "cancelled",
+]
+SESSION_SCENARIOS = ["scheduled", "scheduled_with_link", "scheduled_in_person", "cancelled"]
+DEMO_NAMESPACE = uuid.UUID("6f1d8a52-4c55-4d8e-9a7e-0c1b9e5b7a10")
+
+
+def seed_orders(rng) -> int:
+    """A few gig orders and booked sessions in different states, paid as checkout would pay
+    them (the escrow funded, then ``orders.gig_order_create`` / ``session_booking_create``).
+    Needs the demo users and the demo catalog; idempotent (keyed by ``source_ref``)."""
+    from craftwork.catalog.models import Gig, GigStatus, MentorshipOffering
+
+    clients = list(
+        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_client=True).order_by("email")
+    )
+    demo = {"seller__email__endswith": f"@{DEMO_DOMAIN}"}
+    gigs = list(
+        Gig.objects.filter(status=GigStatus.ACTIVE, **demo)
+        .select_related("seller")
+        .prefetch_related("packages")
+        .order_by("created_at", "pk")[:40]
+    )
+    offerings = list(
+        MentorshipOffering.objects.filter(active=True, mentor__email__endswith=f"@{DEMO_DOMAIN}")
+        .select_related("mentor")
+        .order_by("created_at", "pk")[:20]
+    )
+    if not clients:
+        return 0
+    client = _named(clients, "client") or clients[0]
+    created = 0
+    for number, scenario in enumerate(ORDER_SCENARIOS, start=1):
+        ref = f"demo-order-{number:03d}"
+        if not gigs or Contract.objects.filter(source="gig_order", source_ref=ref).exists():
+            continue
+        gig = gigs[(number * 7) % len(gigs)]
+        buyer = client if client.pk != gig.seller_id else clients[-1]
+        with transaction.atomic():
+            contract = _paid_gig_order(rng, ref, buyer, gig)
+            _play_order(contract, scenario)
+        created += 1
+    for number, scenario in enumerate(SESSION_SCENARIOS, start=1):
+        ref = f"demo-session-{number:03d}"
+        if (
+            not offerings
+            or Contract.objects.filter(source="session_booking", source_ref=ref).exists()
+        ):
+            continue
+        offering = offerings[(number * 3) % len(offerings)]
+        buyer = client if client.pk != offering.mentor_id else clients[-1]
+        with transaction.atomic():
+            contract = _paid_session(ref, buyer, offering)
+            if contract is None:
+                continue
+            _play_session(contract, scenario)
+        created += 1
+    return created
+
+
+def _fund(contract_id, client, amount: Money) -> None:
+    from craftwork.payments.services import escrow_fund
+
+    escrow_fund(
+        contract_ref=f"contract:{contract_id}",
+        client=client,
+        amount=amount,
+        idempotency_key=f"demo-fund:{contract_id}",
+    )
+
+
+def _paid_gig_order(rng, ref: str, buyer, gig) -> Contract:
+    from .orders import gig_order_create
+
+    package = rng.choice(list(gig.packages.all()))
+    contract_id = uuid.uuid5(DEMO_NAMESPACE, ref)
+    price = package.price_money
+    _fund(contract_id, buyer, price)
+    return gig_order_create(
+        contract_id=contract_id,
+        source_ref=ref,
+        client=buyer,
+        provider=gig.seller,
+        package_ref=str(package.pk),
+        price=price,
+        cancellation_policy=rng.choice(["flexible", "moderate", "strict"]),
+    )
+
+
+def _answer(contract, at=None) -> None:
+    from . import orders
+
+    if contract.state != "awaiting_requirements":
+        return
+    answers = {
+        question["id"]: (question["choices"][0] if question["kind"] == "choice" else "")
+        or "A bakery in Lisbon: warm colours, a friendly tone, print and web use."
+        for question in contract.gig_order.requirements
+    }
+    orders.gig_requirements_submit(
+        contract=contract, answers=answers, actor=contract.client, now=at
+    )
+    contract.refresh_from_db()
+
+
+def _play_order(contract, scenario: str) -> None:
+    from . import orders
+
+    if scenario == "awaiting_requirements":
+        return
+    if scenario == "cancelled":
+        services.contract_cancel(
+            contract=contract, actor=contract.provider, reason="I cannot take this one, sorry."
+        )
+        return
+    # Past moments for the scenarios whose timer has run out: the timer then fires now.
+    now = timezone.now()
+    delivered_at = now - timedelta(days=contract.review_window_days, minutes=5)
+    answered_at = {
+        "late": now - timedelta(days=contract.delivery_days, hours=2),
+        "auto_completed": delivered_at - timedelta(hours=20),
+    }.get(scenario)
+    _answer(contract, at=answered_at)
+    if scenario == "in_progress":
+        return
+    if scenario == "late":
+        process.fire_timer(Contract, contract.pk, now=now)
+        return
+    orders.gig_deliver(
+        contract=contract,
+        message="First version attached, let me know what you think.",
+        actor=contract.provider,
+        now=delivered_at if scenario == "auto_completed" else None,
+    )
+    contract.refresh_from_db()
+    if scenario == "auto_completed":
+        process.fire_timer(Contract, contract.pk, now=now)
+    elif scenario == "revision" and contract.revisions_allowed:
+        orders.gig_request_revision(
+            contract=contract, note="Could the colours be warmer?", actor=contract.client
+        )
+    elif scenario == "completed":
+        orders.gig_accept(contract=contract, actor=contract.client)
+
+
+def _paid_session(ref: str, buyer, offering) -> Contract | None:
+    from craftwork.catalog import selectors as catalog_selectors
+    from craftwork.catalog.services import slot_reserve
+
+    from .orders import session_booking_create
+
+    today = timezone.now().date()
+    slots = catalog_selectors.free_slots(
+        offering, today + timedelta(days=2), today + timedelta(days=20), "UTC"
+    )
+    if not slots:
+        return None
+    reservation = slot_reserve(offering=offering, start=slots[0].start, client=buyer, actor=buyer)
+    contract_id = uuid.uuid5(DEMO_NAMESPACE, ref)
+    _fund(contract_id, buyer, reservation.price_money)
+    return session_booking_create(
+        contract_id=contract_id,
+        source_ref=ref,
+        client=buyer,
+        provider=offering.mentor,
+        reservation=reservation,
+        price=reservation.price_money,
+    )
+
+
+def _play_session(contract, scenario: str) -> None:
+    from . import orders
+
+    if scenario == "scheduled_with_link":
+        orders.session_location_set(
+            contract=contract,
+            actor=contract.provider,
+            meeting_url="https://meet.example.com/craftwork-demo",
+        )
+    elif scenario == "scheduled_in_person":
+        orders.session_location_set(
+            contract=contract, actor=contract.provider, meeting_place="Café Central, Main Street 1"
+        )
+    elif scenario == "cancelled":
+        orders.session_cancel(contract=contract, actor=contract.client, reason="Plans changed.")

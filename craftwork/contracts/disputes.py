@@ -6,6 +6,10 @@ is refused until staff resolve. Resolution: payments publishes ``payments.disput
 and ``on_dispute_resolved`` moves the milestone to released / refunded / split (as SYSTEM),
 after which the contract continues, completes or ends cancelled.
 
+Gig orders and sessions hold one amount for the whole contract: their dispute is about the
+subject ``contract:<uuid>`` and its resolution moves the contract itself (``resolve_release``,
+``resolve_refund``, ``resolve_split`` of the gig and session processes).
+
 No payments dispute-subject resolver is registered for milestones on purpose: a dispute is
 opened only through the contract, so the payments dispute, the milestone and the contract
 change together in one transaction (nothing can release the money in between).
@@ -34,6 +38,21 @@ MAX_REASON = 200  # payments keeps a short reason; the rest of a long note becom
 
 def open_for(contract, milestone, *, actor, reason: str, evidence_text: str = "", files=(), **_):
     """Freeze the whole milestone amount in a payments dispute (the contract's fee rate)."""
+    return open_for_subject(
+        contract,
+        subject_ref=milestone.ref,
+        amount=milestone.amount,
+        actor=actor,
+        reason=reason,
+        evidence_text=evidence_text,
+        files=files,
+    )
+
+
+def open_for_subject(
+    contract, *, subject_ref: str, amount, actor, reason: str, evidence_text: str = "", files=()
+):
+    """Freeze ``amount`` of the contract's escrow in a payments dispute about ``subject_ref``."""
     evidence = evidence_text
     if len(reason) > MAX_REASON:
         evidence = "\n\n".join(filter(None, [reason, evidence_text]))
@@ -41,8 +60,8 @@ def open_for(contract, milestone, *, actor, reason: str, evidence_text: str = ""
     return payment_disputes.dispute_open(
         actor=actor,
         escrow_ref=contract.escrow_ref,
-        subject_ref=milestone.ref,
-        amount=milestone.amount,
+        subject_ref=subject_ref,
+        amount=amount,
         client=contract.client,
         provider=contract.provider,
         reason=reason,
@@ -53,26 +72,32 @@ def open_for(contract, milestone, *, actor, reason: str, evidence_text: str = ""
 
 
 def on_dispute_resolved(event) -> None:
-    """Move the disputed milestone on; a repeat delivery of the event changes nothing."""
-    from .models import Milestone, MilestoneState
+    """Move the disputed milestone (or gig/session contract) on; a repeat delivery of the event
+    changes nothing."""
+    from .models import Contract, ContractState, Milestone, MilestoneState
 
     payload = event.payload
     kind, _sep, pk = str(payload.get("subject_ref", "")).partition(":")
     transition = OUTCOME_TRANSITIONS.get(payload.get("outcome"))
-    if kind != "milestone" or transition is None:
+    if kind not in ("milestone", "contract") or transition is None or not _is_uuid(pk):
         return
-    milestone = Milestone.objects.filter(pk=pk).first() if _is_uuid(pk) else None
-    if milestone is None or milestone.state != MilestoneState.DISPUTED:
+    if kind == "milestone":
+        subject = Milestone.objects.filter(pk=pk, state=MilestoneState.DISPUTED).first()
+    else:
+        subject = Contract.objects.filter(
+            pk=pk, kind__in=("gig", "session"), state=ContractState.DISPUTED
+        ).first()
+    if subject is None:
         return
     try:
-        _resolve(milestone, transition, payload)
+        _resolve(subject, transition, payload)
     except InvalidTransition as exc:  # resolved meanwhile by another delivery of the event
-        logger.info("dispute resolution for %s skipped: %s", milestone.pk, exc.code)
+        logger.info("dispute resolution for %s skipped: %s", subject.pk, exc.code)
 
 
-def _resolve(milestone, transition: str, payload: dict) -> None:
+def _resolve(subject, transition: str, payload: dict) -> None:
     apply(
-        milestone,
+        subject,
         transition,
         actor=SYSTEM,
         note=str(payload.get("decision", ""))[:2000],  # payments may add the decision text

@@ -49,8 +49,8 @@ def diagram(process: Process) -> list[str]:
 
 def table(process: Process) -> list[str]:
     rows = [
-        "| Transition | From | To | Actors | Guards | Timer | Event | Money effect |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Transition | From | To | Actors | Guards | Timer | Event | Money effect | Notes |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for t in process.transitions:
         guards = ", ".join(f"`{guard.__name__}`" for guard in t.guards)
@@ -65,6 +65,7 @@ def table(process: Process) -> list[str]:
             t.timer.description if t.timer else "—",
             f"`{t.event}`" if t.event else "—",
             t.money_effect or "—",
+            t.doc or "—",
         ]
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return rows

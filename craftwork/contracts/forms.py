@@ -161,3 +161,66 @@ class TimeLogForm(forms.Form):
         if "minutes" in details:  # the service speaks of total minutes; show it on the hours
             details["hours"] = details.pop("minutes")
         apply_domain_error(self, DomainError(error.message, code=error.code, details=details))
+
+
+# --- gig orders and sessions ----------------------------------------------------------------------
+
+
+class RequirementsForm(forms.Form):
+    """The seller's questions, as snapshotted on the order (one field per question)."""
+
+    def __init__(self, *args, requirements: list[dict], **kwargs):
+        from .workflows.gig import MAX_ANSWER_LENGTH
+
+        super().__init__(*args, **kwargs)
+        self.requirements = requirements
+        for index, question in enumerate(requirements):
+            required = bool(question.get("required"))
+            if question.get("kind") == "choice":
+                choices = [(choice, choice) for choice in question.get("choices", [])]
+                if not required:
+                    choices = [("", _("No answer")), *choices]
+                field = forms.ChoiceField(
+                    label=question["question"],
+                    choices=choices,
+                    required=required,
+                    widget=forms.RadioSelect,
+                )
+            else:
+                field = forms.CharField(
+                    label=question["question"],
+                    required=required,
+                    max_length=MAX_ANSWER_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+            self.fields[self.field_name(index)] = field
+
+    @staticmethod
+    def field_name(index: int) -> str:
+        return f"answer_{index}"
+
+    def answers(self) -> dict:
+        return {
+            str(question["id"]): self.cleaned_data.get(self.field_name(index)) or ""
+            for index, question in enumerate(self.requirements)
+        }
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """The service names fields ``answers.<question id>``: show them on the questions."""
+        names = {
+            f"answers.{question['id']}": self.field_name(index)
+            for index, question in enumerate(self.requirements)
+        }
+        details = {names.get(key, key): value for key, value in (error.details or {}).items()}
+        apply_domain_error(self, DomainError(error.message, code=error.code, details=details))
+
+
+class SessionLocationForm(forms.Form):
+    meeting_url = forms.URLField(
+        label=_("Video call link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Only the client and you can see it."),
+    )
+    meeting_place = forms.CharField(label=_("Or a place to meet"), required=False, max_length=300)

@@ -39,7 +39,21 @@ PURPOSE = "contract_funding"
 
 
 def register() -> None:
-    checkout.register_fulfillment(PURPOSE, fulfill)
+    checkout.register_fulfillment(PURPOSE, fulfill, lock=lock_contract)
+
+
+def lock_contract(payment) -> None:
+    """Payments calls this before it locks the Payment and the ledger accounts: the contract
+    row is locked first, the order approval and cancellation use (no lock cycle)."""
+    kind, _sep, pk = payment.reference.partition(":")
+    model = {"milestone": Milestone, "timesheet": Timesheet}.get(kind)
+    try:
+        item_id = uuid.UUID(pk)
+    except ValueError:
+        return
+    if model is not None:
+        contract_id = model.objects.filter(pk=item_id).values_list("contract_id", flat=True)
+        list(Contract.objects.select_for_update().filter(pk__in=contract_id).values("pk"))
 
 
 def contract_url(contract) -> str:

@@ -29,6 +29,13 @@ class ContractState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     DISPUTED = "disputed", _("Disputed")
+    # Gig orders
+    AWAITING_REQUIREMENTS = "awaiting_requirements", _("Awaiting requirements")
+    LATE = "late", _("Late")
+    # Sessions
+    SCHEDULED = "scheduled", _("Scheduled")
+    ABSENCE_REPORTED = "absence_reported", _("Absence reported")
+    NO_SHOW = "no_show", _("No-show")
 
 
 class MilestoneState(models.TextChoices):
@@ -354,6 +361,149 @@ class TimeLog(BaseModel):
 
     def __str__(self):
         return f"{self.date} {self.minutes} min"
+
+
+# --- gig orders and sessions (one row beside their contract) ------------------------------------
+
+
+class GigOrder(BaseModel):
+    """What was ordered from a gig (a snapshot: later edits of the gig change nothing here),
+    the buyer's answers to the seller's questions, and the delivery clock."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="gig_order")
+    # catalog ids, kept as plain values: the gig may be edited or deleted later.
+    gig_id = models.UUIDField(db_index=True)
+    package_id = models.UUIDField()
+    gig_title = models.CharField(max_length=200)
+    package_tier = models.CharField(max_length=10)
+    package_name = models.CharField(max_length=60)
+    package_description = models.CharField(max_length=600, blank=True)
+    included = models.JSONField(default=list, blank=True)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    delivery_days = models.PositiveSmallIntegerField()
+    revisions_allowed = models.PositiveSmallIntegerField(default=0)
+    revision_count = models.PositiveSmallIntegerField(default=0)
+    # [{"id", "question", "kind": "text"|"choice", "choices": [...], "required": bool}]
+    requirements = models.JSONField(default=list, blank=True)
+    # [{"id", "question", "answer"}] in the order of the questions
+    answers = models.JSONField(default=list, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    late_at = models.DateTimeField(null=True, blank=True)
+    first_delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    dispute_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=100), name="gig_order_quantity_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision_count__lte=models.F("revisions_allowed")),
+                name="gig_order_revisions_within_allowed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gig_title} — {self.package_name}"
+
+    @property
+    def revisions_left(self) -> int:
+        return max(0, self.revisions_allowed - self.revision_count)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past the due moment with nothing delivered yet (the timer marks it late too)."""
+        return (
+            self.due_at is not None
+            and self.first_delivered_at is None
+            and timezone.now() >= self.due_at
+        )
+
+    @property
+    def delivered_late(self) -> bool:
+        return bool(
+            self.due_at and self.first_delivered_at and self.first_delivered_at > self.due_at
+        )
+
+
+def gig_delivery_upload_to(instance, filename) -> str:
+    extension = os.path.splitext(filename)[1].lower()[:8]
+    contract_id = instance.delivery.order.contract_id
+    return f"contracts/{contract_id}/gig/{uuid.uuid4().hex}{extension}"
+
+
+class GigDelivery(BaseModel):
+    """One delivery of a gig order: the seller's message and files."""
+
+    order = models.ForeignKey(GigOrder, on_delete=models.CASCADE, related_name="deliveries")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField()
+    number = models.PositiveSmallIntegerField()  # 1 for the first delivery, 2 after a revision, ...
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="uniq_gig_delivery_number")
+        ]
+
+
+class GigDeliveryFile(BaseModel):
+    delivery = models.ForeignKey(GigDelivery, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(
+        upload_to=gig_delivery_upload_to, storage=private_storage, max_length=300
+    )
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    file_type = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class AbsentParty(models.TextChoices):
+    CLIENT = "client", _("Client")
+    PROVIDER = "provider", _("Mentor")
+
+
+class SessionBooking(BaseModel):
+    """A booked mentorship session: the reserved slot and where the two parties meet."""
+
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, related_name="session_booking"
+    )
+    reservation = models.OneToOneField(
+        "catalog.SlotReservation", on_delete=models.PROTECT, related_name="session_booking"
+    )
+    offering_id = models.UUIDField()
+    topic = models.CharField(max_length=120)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    mentor_timezone = models.CharField(max_length=64, default="UTC")
+    # Shown to the two parties only (the contract page and API are theirs alone).
+    meeting_url = models.URLField(max_length=500, blank=True)
+    meeting_place = models.CharField(max_length=300, blank=True)
+    absent_party = models.CharField(max_length=10, choices=AbsentParty.choices, blank=True)
+    absence_reported_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    dispute_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="session_booking_times"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic} @ {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 class AppendOnlyError(RuntimeError):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from . import funding, selectors, services
 from .forms import DeliveryForm, DisputeForm, MilestoneForm, NoteForm, TimeLogForm
 from .models import MilestoneState, TimesheetState, state_label
+from .order_presentation import order_context
 from .process import registered_processes
 
 CREATION_LABELS = {
@@ -88,6 +89,7 @@ def detail_context(request, contract, forms: dict) -> dict:
         actions, _unused = _actions("timesheet", timesheet, allowed.timesheets[timesheet.pk], forms)
         timesheets.append(Item(timesheet, actions, can_pay=timesheet.pk in allowed.payable))
     return {
+        **order_context(request, contract, forms, allowed),
         "contract": contract,
         "role": contract.role_of(user),
         "other_party": contract.other_party(user),

@@ -68,9 +68,13 @@ def money_effect(description: str):
 
 @dataclass(frozen=True)
 class Timer:
-    """Fire the transition as ``system`` once ``delay(obj)`` has passed since the state was entered."""
+    """Fire the transition as ``system`` once ``delay(obj)`` has passed since the state was entered.
 
-    delay: Callable[[object], timedelta]
+    ``delay(obj)`` may also return an aware datetime (fire at that moment, e.g. some hours after a
+    booked session ends) or None (no timer for this object, e.g. an order already delivered once).
+    """
+
+    delay: Callable[[object], timedelta | datetime | None]
     description: str
 
 
@@ -90,6 +94,8 @@ class Transition:
     style: str = "secondary"  # the button: "primary", "secondary" or "danger"
     # False: the page renders a dedicated form (e.g. a delivery with files) instead of a button.
     generic: bool = True
+    # A note for docs/processes.md: what the table's other columns do not say.
+    doc: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "sources", tuple(self.sources))
@@ -308,7 +314,12 @@ def _move(ctx: Context) -> None:
 
 
 def next_timer(process: Process, obj, now) -> datetime | None:
-    due = [now + t.timer.delay(obj) for t in process.timed_from(obj.state)]
+    due = []
+    for transition in process.timed_from(obj.state):
+        when = transition.timer.delay(obj)
+        if when is None:
+            continue
+        due.append(when if isinstance(when, datetime) else now + when)
     return min(due) if due else None
 
 

@@ -16,8 +16,12 @@ from .models import (
     ContractState,
     Delivery,
     DeliveryFile,
+    GigDelivery,
+    GigDeliveryFile,
+    GigOrder,
     Milestone,
     MilestoneState,
+    SessionBooking,
     TimeLog,
     Timesheet,
     TimesheetState,
@@ -114,6 +118,40 @@ def delivery_file_for_participant(user, contract_pk, pk) -> DeliveryFile:
     return stored
 
 
+def gig_delivery_file_for_participant(user, contract_pk, pk) -> GigDeliveryFile:
+    contract = contract_for_participant(user, contract_pk)
+    stored = GigDeliveryFile.objects.filter(delivery__order__contract=contract, pk=pk).first()
+    if stored is None:
+        raise NotFound(code="not_found")
+    return stored
+
+
+def gig_order_of(contract: Contract) -> GigOrder | None:
+    """The order row of a gig contract with its deliveries and files (None for other kinds)."""
+    if contract.kind != "gig":
+        return None
+    files = Prefetch("files", queryset=GigDeliveryFile.objects.order_by("created_at"))
+    deliveries = Prefetch(
+        "deliveries",
+        queryset=GigDelivery.objects.select_related("submitted_by").prefetch_related(files),
+    )
+    order = GigOrder.objects.prefetch_related(deliveries).filter(contract=contract).first()
+    if order is not None:
+        order.contract = contract
+    return order
+
+
+def session_booking_of(contract: Contract) -> SessionBooking | None:
+    """The booking of a session contract (None for other kinds). Only the parties reach it:
+    callers got ``contract`` from a participant selector."""
+    if contract.kind != "session":
+        return None
+    booking = SessionBooking.objects.filter(contract=contract).first()
+    if booking is not None:
+        booking.contract = contract
+    return booking
+
+
 def time_logs(contract: Contract) -> QuerySet[TimeLog]:
     return contract.time_logs.select_related("timesheet").order_by("-date", "-created_at")
 
@@ -136,6 +174,7 @@ class Actions:
     payable: set = field(default_factory=set)  # timesheet pks the user can pay
     can_propose_milestone: bool = False
     can_log_time: bool = False
+    can_set_session_location: bool = False
 
     def as_dict(self) -> dict:
         names = lambda transitions: [t.name for t in transitions]  # noqa: E731
@@ -147,6 +186,7 @@ class Actions:
             "pay_timesheets": sorted(str(pk) for pk in self.payable),
             "propose_milestone": self.can_propose_milestone,
             "log_time": self.can_log_time,
+            "set_session_location": self.can_set_session_location,
         }
 
 
@@ -171,6 +211,11 @@ def available_actions(contract: Contract, user) -> Actions:
         role == "provider"
         and contract.kind == "hourly"
         and contract.state in (ContractState.ACTIVE, ContractState.IN_PROGRESS)
+    )
+    actions.can_set_session_location = (
+        role == "provider"
+        and contract.kind == "session"
+        and contract.state == ContractState.SCHEDULED
     )
     return actions
 

@@ -4,6 +4,7 @@ keyword arguments, an explicit actor, one transaction, rows locked contract firs
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -77,11 +78,17 @@ def contract_create(
     description: str = "",
     terms: ContractTerms,
     actor,
+    contract_id: uuid.UUID | None = None,
+    initial_state: str | None = None,
 ) -> Contract:
     """Create a contract from accepted terms (a proposal, an invitation, a gig order, a booking).
 
     Fixed-price contracts get their milestones from the terms (or one milestone for the whole
-    amount) already agreed, awaiting funding. One contract per (source, source_ref)."""
+    amount) already agreed, awaiting funding. One contract per (source, source_ref).
+
+    ``contract_id`` lets a caller fix the id in advance, e.g. a checkout that pays into
+    ``contract:<id>`` before the contract exists. ``initial_state`` must be one of the
+    process's initial or entry states (e.g. a gig order created already paid)."""
     _check_creation(source, source_ref, client, provider, title, description, actor)
     terms = _with_defaults(terms).validate()
     contract_process = process.registered_processes().get(terms.kind)
@@ -96,6 +103,7 @@ def contract_create(
     try:
         with transaction.atomic():
             contract = _insert_contract(
+                contract_id,
                 source,
                 source_ref,
                 client,
@@ -104,7 +112,7 @@ def contract_create(
                 title,
                 description,
                 terms,
-                contract_process.initial,
+                _initial_state(contract_process, initial_state),
             )
             _create_initial_milestones(contract, terms)
             _record_creation(contract, actor)
@@ -158,7 +166,16 @@ def _check_organization(organization, client) -> None:
         )
 
 
+def _initial_state(contract_process, requested: str | None) -> str:
+    if requested is None:
+        return contract_process.initial
+    if requested not in (contract_process.initial, *contract_process.entry_states):
+        raise ValueError(f"{requested!r} is not an entry state of {contract_process.name}")
+    return requested
+
+
 def _insert_contract(
+    contract_id,
     source,
     source_ref,
     client,
@@ -170,7 +187,9 @@ def _insert_contract(
     initial_state: str,
 ) -> Contract:
     total = terms.total
+    extra = {"id": contract_id} if contract_id is not None else {}
     return Contract.objects.create(
+        **extra,
         source=source,
         source_ref=source_ref,
         client=client,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import order_views, views
 
 app_name = "contracts"
 
@@ -38,4 +38,9 @@ urlpatterns = [
         name="timesheet-pay",
     ),
     path("<uuid:pk>/files/<uuid:file_pk>/", views.delivery_file, name="file"),
+    # gig orders and sessions
+    path("<uuid:pk>/gig/requirements/", order_views.gig_requirements, name="gig-requirements"),
+    path("<uuid:pk>/gig/deliver/", order_views.gig_deliver, name="gig-deliver"),
+    path("<uuid:pk>/gig/files/<uuid:file_pk>/", order_views.gig_file, name="gig-file"),
+    path("<uuid:pk>/session/location/", order_views.session_location, name="session-location"),
 ]

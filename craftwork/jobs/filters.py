@@ -6,7 +6,7 @@ Distance reuses the profiles search's helpers (bounding box prefilter + haversin
 from datetime import datetime, time
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,9 +101,11 @@ class JobFilter(django_filters.FilterSet):
     def filter_skills(self, queryset, name, value):
         if not value:
             return queryset
+        # An IN list of the jobs asking for these skills (not a correlated EXISTS per job), so
+        # the database can start from the skills' rows instead of every job in the category.
         through = Job.skills.through
         return queryset.filter(
-            Exists(through.objects.filter(job_id=OuterRef("pk"), skill__in=list(value)))
+            pk__in=through.objects.filter(skill__in=list(value)).values("job_id")
         )
 
     def filter_min_budget(self, queryset, name, value):

@@ -157,13 +157,20 @@ class Job(BaseModel):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
+        # Shaped for the open-jobs search, which has no statistics to plan with on SQLite:
+        # the list index covers the paginator's COUNT (status, visibility, id, client) and the
+        # page order, the category index takes the visibility too, and the distance search
+        # starts at on-site jobs in the latitude band.
         indexes = [
             models.Index(
-                fields=["status", "visibility", "-published_at"], name="jobs_job_list_idx"
+                fields=["status", "visibility", "-published_at", "-id", "client"],
+                name="jobs_job_list_idx",
             ),
             models.Index(fields=["client", "-created_at"], name="jobs_job_client_idx"),
-            models.Index(fields=["category", "status"], name="jobs_job_category_idx"),
-            models.Index(fields=["latitude", "longitude"], name="jobs_job_geo_idx"),
+            models.Index(fields=["category", "status", "visibility"], name="jobs_job_category_idx"),
+            models.Index(
+                fields=["location_type", "latitude", "longitude"], name="jobs_job_geo_idx"
+            ),
             models.Index(fields=["budget"], name="jobs_job_budget_idx"),
             models.Index(fields=["hourly_rate_max"], name="jobs_job_rate_idx"),
         ]

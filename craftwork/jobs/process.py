@@ -86,7 +86,7 @@ JOB_PROCESS = Process(
             label=_("Mark filled"),
         ),
         Transition(
-            "close", frozenset({JobStatus.OPEN}), JobStatus.CLOSED, frozenset({CLIENT}),
+            "close", frozenset({JobStatus.OPEN}), JobStatus.CLOSED, frozenset({CLIENT, SYSTEM}),
             label=_("Close"),
         ),
         Transition(

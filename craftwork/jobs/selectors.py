@@ -6,6 +6,7 @@ that would confirm it exists. Lists load what their pages show in a fixed number
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import (
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from craftwork.core.errors import DomainError, NotFound, ValidationFailed
 from craftwork.core.money import Money
+from craftwork.moderation.selectors import hidden_ids
 from craftwork.profiles.models import FreelancerSkill, Skill
 
 from .filters import JobFilter
@@ -81,12 +83,19 @@ def _count(model, **conditions):
 # --- jobs --------------------------------------------------------------------------------
 
 
+def _deactivated_users():
+    """The few deactivated accounts. Listing open jobs with ``client__is_active=True`` joins
+    every job to its client, so the paginator's COUNT reads each job's row (seconds at 100,000
+    open jobs); excluding this short list lets it run on the list index alone."""
+    return get_user_model().objects.filter(is_active=False).values("pk")
+
+
 def public_jobs():
     """Open public jobs of active clients, with what a card shows."""
     return (
-        Job.objects.filter(
-            status=JobStatus.OPEN, visibility=Visibility.PUBLIC, client__is_active=True
-        )
+        Job.objects.filter(status=JobStatus.OPEN, visibility=Visibility.PUBLIC)
+        .exclude(client__in=_deactivated_users())
+        .exclude(pk__in=hidden_ids("job"))  # hidden by moderators
         .select_related("category", "organization")
         .prefetch_related(_skills_prefetch())
         .order_by("-published_at", "-id")
@@ -119,7 +128,7 @@ def _visible(user) -> Q:
         visibility=Visibility.PUBLIC,
         status__in=PUBLICLY_LISTED_STATUSES,
         client__is_active=True,
-    )
+    ) & ~Q(pk__in=hidden_ids("job"))  # hidden by moderators: only participants still see it
     if not _signed_in(user):
         return visible
     bid = Proposal.objects.filter(job=OuterRef("pk"), freelancer=user)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from craftwork.accounts.selectors import organizations_for
 from craftwork.core.errors import DomainError, NotFound
 from craftwork.profiles import selectors as profile_selectors
+from craftwork.reviews.selectors import rating_summary_for_users
 
 from . import process, selectors, services
 from .forms import (
@@ -218,7 +219,8 @@ def job_create(request):
             apply_domain_error(form, error)
         else:
             if job.status == JobStatus.OPEN:
-                messages.success(request, _("Your job is published and open for proposals."))
+                public = _("Your job is published and open for proposals.")
+                messages.success(request, _published_message(job, public))
             else:
                 messages.success(request, _("Your job was saved as a draft."))
             return redirect("jobs:detail", pk=job.pk)
@@ -243,11 +245,22 @@ def job_edit(request, pk):
     return render(request, "jobs/job_form.html", _job_form_context(form, job=job))
 
 
+def _published_message(job, public: str) -> str:
+    """An invite-only job is open, but not to everyone: say who can bid and what to do next."""
+    if job.visibility == Visibility.INVITE_ONLY:
+        return _(
+            "Your job is open. Only the freelancers you invite can see it and send a proposal: "
+            "use “Invite freelancers”."
+        )
+    return public
+
+
 @client_required
 @require_POST
 def job_publish(request, pk):
     job = _not_found(selectors.own_job, request.user, pk)
-    _act(request, services.job_publish, _("Your job is open for proposals."), job=job)
+    public = _("Your job is open for proposals.")
+    _act(request, services.job_publish, _published_message(job, public), job=job)
     return redirect("jobs:detail", pk=pk)
 
 
@@ -335,6 +348,7 @@ def job_proposals(request, pk):
         "status": status or "",
         "hiring": job.status == JobStatus.OPEN and job.openings_left > 0,
         "reason_form": ReasonForm(),
+        "review_ratings": rating_summary_for_users([p.freelancer_id for p in page]),
     }
     return render(request, "jobs/job_proposals.html", context)
 

@@ -11,6 +11,7 @@ from .models import (
     LedgerEntry,
     LedgerTransaction,
     Payment,
+    PaymentLine,
     Payout,
     PayoutMethod,
     PendingEarning,
@@ -125,9 +126,34 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ("payer",)
 
 
+@admin.register(PaymentLine)
+class PaymentLineAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "payment",
+        "position",
+        "reference",
+        "escrow_ref",
+        "amount_minor",
+        "client_fee_minor",
+        "currency",
+        "fulfillment_error",
+    )
+    search_fields = ("reference", "escrow_ref")
+    list_select_related = ("payment",)
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "payment", "amount_minor", "currency", "status", "origin")
+    list_display = (
+        "created_at",
+        "payment",
+        "amount_minor",
+        "client_fee_minor",
+        "currency",
+        "status",
+        "origin",
+    )
     list_filter = ("status", "origin")
     list_select_related = ("payment",)
 

@@ -9,7 +9,9 @@ Ledger flow for a disputed amount D of a payment whose escrow still holds B
 | won (``chargeback_reinstate``) | -D | +E | +(D - E) |
 | lost | nothing more moves: the payer has the money back, the platform keeps the loss |
 
-Opening also publishes ``payments.chargeback_opened`` so the contract can be frozen.
+Opening also publishes ``payments.chargeback_opened`` so the contract can be frozen. For a
+split payment E is taken from the lines' escrows in their order (each up to what it still
+holds) and recorded per escrow (``Chargeback.escrow_debits``), so winning puts each part back.
 Each posting's idempotency key is derived from the provider's dispute id, and the states
 only move forward (open → won/lost), so duplicate and out-of-order events converge.
 """
@@ -49,14 +51,26 @@ def chargeback_sync(obj: dict) -> Chargeback | None:
     return chargeback
 
 
-def _accounts(payment: Payment):
-    currency = payment.currency
+def _escrow_refs(payment: Payment) -> list[str]:
+    if payment.is_split:
+        return list(payment.lines.order_by("position").values_list("escrow_ref", flat=True))
+    return [payment.escrow_ref]
+
+
+def _posting_reference(payment: Payment) -> str:
+    return payment.reference if payment.is_split else payment.escrow_ref
+
+
+def _system_accounts(currency: str):
     return (
         ledger.account_for(AccountKind.PROVIDER_CLEARING, currency),
-        ledger.account_for(
-            AccountKind.CONTRACT_ESCROW, currency, payment.payer, payment.escrow_ref
-        ),
         ledger.account_for(AccountKind.CHARGEBACK_LOSS, currency),
+    )
+
+
+def _escrow(payment: Payment, escrow_ref: str):
+    return ledger.account_for(
+        AccountKind.CONTRACT_ESCROW, payment.currency, payment.payer, escrow_ref
     )
 
 
@@ -66,14 +80,24 @@ def _open(payment: Payment, obj: dict) -> Chargeback:
     if existing is not None:
         return existing
     amount = Money(min(int(obj.get("amount") or 0), payment.total.minor), payment.currency)
-    clearing, escrow, loss = _accounts(payment)
-    locked = ledger.lock_accounts([escrow])
-    from_escrow = Money(min(amount.minor, locked[escrow.pk].balance), amount.currency)
-    entries = [(clearing, amount), (escrow, -from_escrow), (loss, -(amount - from_escrow))]
+    clearing, loss = _system_accounts(payment.currency)
+    escrows = [(ref, _escrow(payment, ref)) for ref in _escrow_refs(payment)]
+    locked = ledger.lock_accounts(escrow for _ref, escrow in escrows)
+    debits, left = {}, amount.minor
+    for ref, escrow in escrows:
+        part = min(left, locked[escrow.pk].balance)
+        if part > 0:
+            debits[ref] = part
+            left -= part
+    from_escrow = Money(amount.minor - left, amount.currency)
+    entries = [(clearing, amount), (loss, -(amount - from_escrow))]
+    entries += [
+        (escrow, -Money(debits[ref], amount.currency)) for ref, escrow in escrows if ref in debits
+    ]
     txn = ledger.post_transaction(
         kind=TransactionKind.CHARGEBACK_DEBIT,
         entries=[(account, value) for account, value in entries if not value.is_zero],
-        reference=payment.escrow_ref,
+        reference=_posting_reference(payment),
         idempotency_key=f"chargeback-debit:{dispute_id}",
     )
     chargeback = Chargeback.objects.create(
@@ -83,6 +107,7 @@ def _open(payment: Payment, obj: dict) -> Chargeback:
         currency=amount.currency,
         reason=str(obj.get("reason") or "")[:100],
         escrow_debited_minor=from_escrow.minor,
+        escrow_debits=debits,
         debit_transaction=txn,
     )
     details = _payload(chargeback)
@@ -91,19 +116,26 @@ def _open(payment: Payment, obj: dict) -> Chargeback:
     return chargeback
 
 
+def _debits(chargeback: Chargeback) -> dict[str, int]:
+    if chargeback.escrow_debits or not chargeback.escrow_debited_minor:
+        return dict(chargeback.escrow_debits)
+    return {chargeback.payment.escrow_ref: chargeback.escrow_debited_minor}  # before per-escrow
+
+
 def _close(chargeback: Chargeback, status: str) -> None:
     if status == Chargeback.Status.WON:
-        clearing, escrow, loss = _accounts(chargeback.payment)
+        payment = chargeback.payment
+        clearing, loss = _system_accounts(chargeback.currency)
         from_escrow = Money(chargeback.escrow_debited_minor, chargeback.currency)
-        entries = [
-            (clearing, -chargeback.amount),
-            (escrow, from_escrow),
-            (loss, chargeback.amount - from_escrow),
+        entries = [(clearing, -chargeback.amount), (loss, chargeback.amount - from_escrow)]
+        entries += [
+            (_escrow(payment, ref), Money(part, chargeback.currency))
+            for ref, part in _debits(chargeback).items()
         ]
         chargeback.reinstate_transaction = ledger.post_transaction(
             kind=TransactionKind.CHARGEBACK_REINSTATE,
             entries=[(account, value) for account, value in entries if not value.is_zero],
-            reference=chargeback.payment.escrow_ref,
+            reference=_posting_reference(payment),
             idempotency_key=f"chargeback-reinstate:{chargeback.provider_dispute_id}",
         )
     chargeback.status, chargeback.closed_at = status, timezone.now()
@@ -120,6 +152,7 @@ def _payload(chargeback: Chargeback) -> dict:
         "payment_id": str(payment.pk),
         "payer_id": str(payment.payer_id),
         "escrow_ref": payment.escrow_ref,
+        "escrow_refs": _escrow_refs(payment),
         "reference": payment.reference,
         "status": chargeback.status,
         "amount_minor": chargeback.amount_minor,

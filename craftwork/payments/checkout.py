@@ -15,7 +15,29 @@ one transaction under the Payment row lock, so that happens exactly once.
 
 A handler that raises a ``DomainError`` (e.g. the contract was cancelled meanwhile) does
 not undo the charge: the payment stays funded, ``fulfillment_error`` records why, and the
-escrowed amount is refunded to the payer automatically.
+escrowed amount (with its client service fee) is refunded to the payer automatically.
+
+Split payments (a cart): one charge, one escrow per line::
+
+    payment = payment_start_split(payer=..., lines=[PaymentLine(reference="checkout-line:<uuid>",
+        escrow_ref="contract:<uuid>", amount=Money(...), category_slug=..., description=...)],
+        purpose="commerce_checkout", reference="checkout:<uuid>", description=...,
+        return_url=..., idempotency_key=...)
+    register_fulfillment("commerce_checkout", handler, per_line=True)
+
+On success every line gets its own ``escrow_fund`` (key ``payment:<id>:line:<position>``, with
+that line's client fee), then ``handler(payment, line)`` runs in a savepoint per line; a
+``DomainError`` refunds that line (amount and client fee) and records
+``line.fulfillment_error``, the other lines stand.
+
+``register_fulfillment(..., lock=fn)``: ``fn(payment)`` runs in the transaction that applies
+a successful charge, before the Payment row is locked and before any ledger posting, so a
+purpose can take its own row locks first (contracts locks the contract: contract → payment →
+ledger, the order its approval and cancellation services use as well).
+
+Events: ``payments.payment_succeeded``, ``payments.payment_failed`` (declined; the payer may
+retry on the same payment), ``payments.payment_canceled`` (cancelled or expired, final) and,
+per line of a split payment, ``payments.payment_line_failed``.
 """
 
 from __future__ import annotations
@@ -23,10 +45,11 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -36,20 +59,24 @@ from craftwork.core.errors import DomainError, InvalidTransition, PermissionDeni
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
 
-from . import receipts, services
+from . import ledger, receipts, services
 from .errors import IdempotencyKeyReused
 from .fees import fee_breakdown
 from .models import AccountKind, LedgerAccount, Payment
+from .models import PaymentLine as PaymentLineRecord
 from .providers import get_provider
 
 __all__ = [
     "MAX_CHARGE_MINOR",
+    "MAX_LINES",
     "Payment",
+    "PaymentLine",
     "payment_apply_intent",
     "payment_cancel",
     "payment_expire",
     "payment_refresh",
     "payment_start",
+    "payment_start_split",
     "refund_for_escrow",
     "register_fulfillment",
 ]
@@ -60,19 +87,47 @@ logger = logging.getLogger(__name__)
 MAX_CHARGE_MINOR = 99_999_999
 PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
-_fulfillment_handlers: dict[str, Callable] = {}
+MAX_LINES = 50
 
 
-def register_fulfillment(purpose: str, handler: Callable) -> None:
-    """``handler(payment)`` runs once, in the transaction where the payment succeeds and
-    its escrow is funded. It must be idempotent; a ``DomainError`` refunds the payment."""
+@dataclass(frozen=True)
+class Fulfillment:
+    handler: Callable
+    per_line: bool = False
+    lock: Callable | None = None
+
+
+_fulfillments: dict[str, Fulfillment] = {}
+
+
+def register_fulfillment(
+    purpose: str, handler: Callable, *, per_line: bool = False, lock: Callable | None = None
+) -> None:
+    """``handler(payment)`` (``handler(payment, line)`` per line with ``per_line=True``, for
+    payments started with ``payment_start_split``) runs once, in the transaction where the
+    payment succeeds and its escrow is funded. It must be idempotent; a ``DomainError``
+    refunds the payment (the line). ``lock(payment)`` runs first in that transaction, before
+    the Payment row lock and any ledger lock (see the module docstring)."""
     if not PURPOSE_RE.match(purpose):
         raise ValueError(f"invalid purpose {purpose!r}")
-    _fulfillment_handlers[purpose] = handler
+    if not callable(handler) or (lock is not None and not callable(lock)):
+        raise TypeError("handler and lock must be callables")
+    _fulfillments[purpose] = Fulfillment(handler, bool(per_line), lock)
 
 
 def registered_purposes() -> tuple[str, ...]:
-    return tuple(sorted(_fulfillment_handlers))
+    return tuple(sorted(_fulfillments))
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One line of a split payment (what ``payment_start_split`` takes)."""
+
+    reference: str  # what the line is for, e.g. "checkout-line:<uuid>"
+    escrow_ref: str  # the escrow it funds, e.g. "contract:<uuid>"
+    amount: Money  # before the client service fee
+    category_slug: str | None = None  # picks the fee schedule
+    description: str = ""
 
 
 # --- start ------------------------------------------------------------------------------
@@ -118,7 +173,12 @@ def _check_escrow(escrow_ref: str, payer, currency: str) -> None:
     """One currency and one paying client per escrow."""
     escrows = LedgerAccount.objects.filter(kind=AccountKind.CONTRACT_ESCROW, reference=escrow_ref)
     others = Payment.objects.filter(escrow_ref=escrow_ref)
-    if escrows.exclude(currency=currency).exists() or others.exclude(currency=currency).exists():
+    lines = PaymentLineRecord.objects.filter(escrow_ref=escrow_ref)
+    if (
+        escrows.exclude(currency=currency).exists()
+        or others.exclude(currency=currency).exists()
+        or lines.exclude(currency=currency).exists()
+    ):
         raise CurrencyMismatch(
             _("This contract is paid in another currency."), details={"currency": currency}
         )
@@ -128,9 +188,35 @@ def _check_escrow(escrow_ref: str, payer, currency: str) -> None:
         )
 
 
+def _check_purpose(purpose: str, *, per_line: bool) -> Fulfillment:
+    fulfillment = _fulfillments.get(purpose) if isinstance(purpose, str) else None
+    if fulfillment is None:
+        raise PaymentError(_("Unknown payment purpose."), code="unknown_purpose")
+    if fulfillment.per_line != per_line:
+        raise PaymentError(
+            _("This kind of payment is started differently."), code="purpose_mismatch"
+        )
+    return fulfillment
+
+
+def _check_payer(payer) -> None:
+    if not getattr(payer, "is_authenticated", False) or not payer.is_active:
+        raise PermissionDenied()
+
+
+def _check_total(total_minor: int) -> None:
+    if total_minor > MAX_CHARGE_MINOR:
+        raise PaymentError(
+            _("The amount is larger than a single payment may be."),
+            code="amount_too_large",
+            details={"max_minor": MAX_CHARGE_MINOR},
+        )
+
+
 def _replay(existing: Payment, *, payer, amount, purpose, reference, escrow_ref) -> Payment:
     same = (
-        existing.payer_id == payer.pk
+        not existing.is_split
+        and existing.payer_id == payer.pk
         and existing.amount == amount
         and (existing.purpose, existing.reference, existing.escrow_ref)
         == (purpose, reference, escrow_ref)
@@ -138,6 +224,44 @@ def _replay(existing: Payment, *, payer, amount, purpose, reference, escrow_ref)
     if not same:
         raise IdempotencyKeyReused(details={"idempotency_key": existing.idempotency_key})
     return existing
+
+
+def _open_checkout(fields: dict, *, lines: Sequence[dict] = (), details: dict, replay) -> Payment:
+    """Create the Payment (and its lines) and the provider's checkout in one transaction.
+    Two requests racing with one idempotency key: the unique index lets one in, the other
+    answers as a replay of it."""
+    provider = get_provider()
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(**fields, provider=provider.name)
+            PaymentLineRecord.objects.bulk_create(
+                PaymentLineRecord(payment=payment, currency=payment.currency, **line)
+                for line in lines
+            )
+            session = provider.create_payment(payment)
+            payment.provider_payment_id = session.provider_payment_id
+            payment.provider_intent_id = session.provider_intent_id
+            payment.checkout_url = session.checkout_url
+            payment.save(
+                update_fields=[
+                    "provider_payment_id",
+                    "provider_intent_id",
+                    "checkout_url",
+                    "updated_at",
+                ]
+            )
+            audit(
+                actor=fields["payer"],
+                action="payments.payment_started",
+                target=payment,
+                details={**details, "provider": provider.name},
+            )
+    except IntegrityError:
+        existing = Payment.objects.filter(idempotency_key=fields["idempotency_key"]).first()
+        if existing is None:
+            raise
+        return replay(existing)
+    return payment
 
 
 def payment_start(
@@ -156,16 +280,14 @@ def payment_start(
     checkout. The same idempotency key with the same request returns the same payment."""
     _check_amount(amount)
     _check_text(idempotency_key, "idempotency_key", 255)
-    if purpose not in _fulfillment_handlers:
-        raise PaymentError(_("Unknown payment purpose."), code="unknown_purpose")
+    _check_purpose(purpose, per_line=False)
     _check_text(reference, "reference", 200)
     _check_text(escrow_ref, "escrow_ref", 200)
     _check_text(description, "description", 500, required=False)
     _check_return_url(return_url)
-    if not getattr(payer, "is_authenticated", False) or not payer.is_active:
-        raise PermissionDenied()
-    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
+    _check_payer(payer)
+
+    def replay(existing):
         return _replay(
             existing,
             payer=payer,
@@ -174,56 +296,187 @@ def payment_start(
             reference=reference,
             escrow_ref=escrow_ref,
         )
+
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return replay(existing)
     breakdown = fee_breakdown(amount, category_slug)
-    if breakdown.total.minor > MAX_CHARGE_MINOR:
-        raise PaymentError(
-            _("The amount is larger than a single payment may be."),
-            code="amount_too_large",
-            details={"max_minor": MAX_CHARGE_MINOR},
-        )
+    _check_total(breakdown.total.minor)
     _check_escrow(escrow_ref, payer, amount.currency)
-    provider = get_provider()
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            payer=payer,
-            amount_minor=amount.minor,
-            client_fee_minor=breakdown.client_fee.minor,
-            currency=amount.currency,
-            purpose=purpose,
-            reference=reference,
-            escrow_ref=escrow_ref,
-            description=description,
-            return_url=return_url,
-            category_slug=category_slug or "",
-            provider=provider.name,
-            idempotency_key=idempotency_key,
+    return _open_checkout(
+        {
+            "payer": payer,
+            "amount_minor": amount.minor,
+            "client_fee_minor": breakdown.client_fee.minor,
+            "currency": amount.currency,
+            "purpose": purpose,
+            "reference": reference,
+            "escrow_ref": escrow_ref,
+            "description": description,
+            "return_url": return_url,
+            "category_slug": category_slug or "",
+            "idempotency_key": idempotency_key,
+        },
+        details={
+            "purpose": purpose,
+            "reference": reference,
+            "escrow_ref": escrow_ref,
+            "amount": amount.as_dict(),
+            "client_fee": breakdown.client_fee.as_dict(),
+        },
+        replay=replay,
+    )
+
+
+# --- split payments ---------------------------------------------------------------------------
+
+
+def _check_lines(lines) -> list[PaymentLine]:
+    if isinstance(lines, str | bytes) or not isinstance(lines, Sequence):
+        raise TypeError("lines must be a list of PaymentLine")
+    if not lines:
+        raise PaymentError(_("A payment needs at least one line."), code="no_lines")
+    if len(lines) > MAX_LINES:
+        raise PaymentError(
+            _("A payment has at most %(max)d lines.") % {"max": MAX_LINES},
+            code="too_many_lines",
+            details={"max_lines": MAX_LINES},
         )
-        session = provider.create_payment(payment)
-        payment.provider_payment_id = session.provider_payment_id
-        payment.provider_intent_id = session.provider_intent_id
-        payment.checkout_url = session.checkout_url
-        payment.save(
-            update_fields=[
-                "provider_payment_id",
-                "provider_intent_id",
-                "checkout_url",
-                "updated_at",
-            ]
+    for line in lines:
+        if not isinstance(line, PaymentLine):
+            raise TypeError(f"lines must be PaymentLine, not {type(line).__name__}")
+        _check_amount(line.amount)
+        _check_text(line.reference, "reference", 200)
+        _check_text(line.escrow_ref, "escrow_ref", 200)
+        _check_text(line.description, "description", 500, required=False)
+        if line.category_slug is not None:
+            _check_text(line.category_slug, "category_slug", 100, required=False)
+    currencies = sorted({line.amount.currency for line in lines})
+    if len(currencies) != 1:
+        raise CurrencyMismatch(
+            _("All lines of a payment are in one currency."), details={"currencies": currencies}
         )
-        audit(
-            actor=payer,
-            action="payments.payment_started",
-            target=payment,
-            details={
-                "purpose": purpose,
-                "reference": reference,
-                "escrow_ref": escrow_ref,
-                "amount": amount.as_dict(),
-                "client_fee": breakdown.client_fee.as_dict(),
-                "provider": provider.name,
-            },
+    for attribute in ("reference", "escrow_ref"):
+        values = [getattr(line, attribute) for line in lines]
+        if len(set(values)) != len(values):
+            raise PaymentError(
+                _("Each line of a payment is for a different item."),
+                code="duplicate_line",
+                details={"field": attribute},
+            )
+    return list(lines)
+
+
+def _line_signature(lines) -> list[tuple]:
+    return [
+        (
+            line.reference,
+            line.escrow_ref,
+            line.amount.minor,
+            line.amount.currency,
+            line.category_slug or "",
         )
-    return payment
+        for line in lines
+    ]
+
+
+def _replay_split(existing: Payment, *, payer, lines, purpose, reference) -> Payment:
+    recorded = [
+        (line.reference, line.escrow_ref, line.amount_minor, line.currency, line.category_slug)
+        for line in existing.lines.order_by("position")
+    ]
+    same = (
+        existing.is_split
+        and existing.payer_id == payer.pk
+        and (existing.purpose, existing.reference) == (purpose, reference)
+        and recorded == _line_signature(lines)
+    )
+    if not same:
+        raise IdempotencyKeyReused(details={"idempotency_key": existing.idempotency_key})
+    return existing
+
+
+def payment_start_split(
+    *,
+    payer,
+    lines: Sequence[PaymentLine],
+    purpose: str,
+    reference: str,
+    description: str,
+    return_url: str,
+    idempotency_key: str,
+) -> Payment:
+    """One charge for several lines (a cart): the lines' amounts plus each line's client
+    service fee (with its category's rates). On success each line funds its own escrow and
+    the purpose's handler runs per line (``register_fulfillment(..., per_line=True)``). The
+    same idempotency key with the same request returns the same payment."""
+    lines = _check_lines(lines)
+    _check_text(idempotency_key, "idempotency_key", 255)
+    _check_purpose(purpose, per_line=True)
+    _check_text(reference, "reference", 200)
+    _check_text(description, "description", 500, required=False)
+    _check_return_url(return_url)
+    _check_payer(payer)
+
+    def replay(existing):
+        return _replay_split(
+            existing, payer=payer, lines=lines, purpose=purpose, reference=reference
+        )
+
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return replay(existing)
+    currency = lines[0].amount.currency
+    fees = [fee_breakdown(line.amount, line.category_slug).client_fee for line in lines]
+    amount_minor = sum(line.amount.minor for line in lines)
+    fee_minor = sum(fee.minor for fee in fees)
+    _check_total(amount_minor + fee_minor)
+    for line in lines:
+        _check_escrow(line.escrow_ref, payer, currency)
+    rows = [
+        {
+            "position": position,
+            "reference": line.reference,
+            "escrow_ref": line.escrow_ref,
+            "description": line.description,
+            "category_slug": line.category_slug or "",
+            "amount_minor": line.amount.minor,
+            "client_fee_minor": fee.minor,
+        }
+        for position, (line, fee) in enumerate(zip(lines, fees, strict=True), start=1)
+    ]
+    return _open_checkout(
+        {
+            "payer": payer,
+            "amount_minor": amount_minor,
+            "client_fee_minor": fee_minor,
+            "currency": currency,
+            "purpose": purpose,
+            "reference": reference,
+            "escrow_ref": "",
+            "is_split": True,
+            "description": description,
+            "return_url": return_url,
+            "idempotency_key": idempotency_key,
+        },
+        lines=rows,
+        details={
+            "purpose": purpose,
+            "reference": reference,
+            "amount": Money(amount_minor, currency).as_dict(),
+            "client_fee": Money(fee_minor, currency).as_dict(),
+            "lines": [
+                {
+                    "reference": row["reference"],
+                    "escrow_ref": row["escrow_ref"],
+                    "amount_minor": row["amount_minor"],
+                    "client_fee_minor": row["client_fee_minor"],
+                }
+                for row in rows
+            ],
+        },
+        replay=replay,
+    )
 
 
 # --- converge to the provider's state ------------------------------------------------------
@@ -284,18 +537,28 @@ def payment_apply_intent(intent: dict, *, actor=None) -> Payment | None:
     found = find_payment_for_intent(intent)
     if found is None:
         return None
+    status, code, message = _intent_outcome(intent)
     with transaction.atomic():
+        if status == Payment.Status.SUCCEEDED and not found.is_paid:
+            _take_purpose_lock(found)
         payment = Payment.objects.select_for_update().select_related("payer").get(pk=found.pk)
         _check_intent_matches(payment, intent)
         if intent.get("id") and not payment.provider_intent_id:
             payment.provider_intent_id = str(intent["id"])[:255]
             payment.save(update_fields=["provider_intent_id", "updated_at"])
-        status, code, message = _intent_outcome(intent)
         if status == Payment.Status.SUCCEEDED:
             _succeed(payment, intent, actor)
         elif not payment.is_paid and payment.status != Payment.Status.CANCELED:
             _set_open_state(payment, status, code, message, actor)
     return payment
+
+
+def _take_purpose_lock(payment: Payment) -> None:
+    """The purpose's own locks first (purpose and reference never change, so the unlocked
+    row is enough to know them); see ``register_fulfillment``."""
+    fulfillment = _fulfillments.get(payment.purpose)
+    if fulfillment is not None and fulfillment.lock is not None:
+        fulfillment.lock(payment)
 
 
 def _set_open_state(payment: Payment, status: str, code: str, message: str, actor) -> None:
@@ -316,6 +579,7 @@ def _payload(payment: Payment) -> dict:
         "purpose": payment.purpose,
         "reference": payment.reference,
         "escrow_ref": payment.escrow_ref,
+        "is_split": payment.is_split,
         "status": payment.status,
         "amount_minor": payment.amount_minor,
         "client_fee_minor": payment.client_fee_minor,
@@ -334,14 +598,18 @@ def _charge_id(intent: dict) -> str:
 def _succeed(payment: Payment, intent: dict, actor) -> None:
     if payment.is_paid:
         return
-    txn = services.escrow_fund(
-        contract_ref=payment.escrow_ref,
-        client=payment.payer,
-        amount=payment.amount,
-        client_fee=payment.client_fee,
-        idempotency_key=f"payment:{payment.pk}",
-        actor=actor,
-    )
+    if payment.is_split:
+        txn, lines = None, _fund_lines(payment, actor)
+    else:
+        lines = []
+        txn = services.escrow_fund(
+            contract_ref=payment.escrow_ref,
+            client=payment.payer,
+            amount=payment.amount,
+            client_fee=payment.client_fee,
+            idempotency_key=f"payment:{payment.pk}",
+            actor=actor,
+        )
     payment.status = Payment.Status.SUCCEEDED
     payment.provider_charge_id = _charge_id(intent) or payment.provider_charge_id
     payment.fund_transaction = txn
@@ -359,23 +627,59 @@ def _succeed(payment: Payment, intent: dict, actor) -> None:
         ]
     )
     receipt = receipts.issue_for_payment(payment)
-    audit(
-        actor=actor,
-        action="payments.payment_succeeded",
-        target=payment,
-        details={"transaction_id": str(txn.pk), "receipt": receipt.display_number},
-    )
+    details = {"receipt": receipt.display_number}
+    if txn is not None:
+        details["transaction_id"] = str(txn.pk)
+    else:
+        details["transaction_ids"] = [str(line.fund_transaction_id) for line in lines]
+    audit(actor=actor, action="payments.payment_succeeded", target=payment, details=details)
     publish("payments.payment_succeeded", payload=_payload(payment), actor=actor)
-    _fulfill(payment)
+    if payment.is_split:
+        _fulfill_lines(payment, lines)
+    else:
+        _fulfill(payment)
+
+
+def _fund_lines(payment: Payment, actor) -> list[PaymentLineRecord]:
+    """One ``escrow_fund`` per line. Every account involved is locked first, in the ledger's
+    primary-key order, so the postings of the lines cannot interleave into a lock cycle with
+    another transaction."""
+    lines = list(payment.lines.order_by("position"))
+    currency = payment.currency
+    accounts = [
+        ledger.account_for(AccountKind.PROVIDER_CLEARING, currency),
+        *(
+            ledger.account_for(AccountKind.CONTRACT_ESCROW, currency, payment.payer, ref)
+            for ref in (line.escrow_ref for line in lines)
+        ),
+    ]
+    if payment.client_fee_minor:
+        accounts.append(ledger.account_for(AccountKind.PLATFORM_REVENUE, currency))
+    ledger.lock_accounts(accounts)
+    for line in lines:
+        line.fund_transaction = services.escrow_fund(
+            contract_ref=line.escrow_ref,
+            client=payment.payer,
+            amount=line.amount,
+            client_fee=line.client_fee,
+            idempotency_key=f"payment:{payment.pk}:line:{line.position}",
+            actor=actor,
+        )
+        line.save(update_fields=["fund_transaction", "updated_at"])
+    return lines
+
+
+def _refund_reason(exc: DomainError) -> str:
+    return str(_("The order could not be completed: %(reason)s") % {"reason": exc.message})[:500]
 
 
 def _fulfill(payment: Payment) -> None:
-    handler = _fulfillment_handlers.get(payment.purpose)
+    fulfillment = _fulfillments.get(payment.purpose)
     try:
-        if handler is None:
+        if fulfillment is None or fulfillment.per_line:
             raise InvalidTransition(_("Nothing is waiting for this payment."))
         with transaction.atomic():
-            handler(payment)
+            fulfillment.handler(payment)
     except DomainError as exc:
         from .refunds import refund_create
 
@@ -392,12 +696,67 @@ def _fulfill(payment: Payment) -> None:
             payment=payment,
             amount=payment.amount,
             origin="fulfillment",
-            reason=str(_("The order could not be completed: %(reason)s") % {"reason": exc.message})[
-                :500
-            ],
+            reason=_refund_reason(exc),
             actor=None,
             idempotency_key=f"fulfillment-refund:{payment.pk}",
         )
+
+
+def _fulfill_lines(payment: Payment, lines: list[PaymentLineRecord]) -> None:
+    """``handler(payment, line)`` per line, each in its own savepoint: a line that cannot be
+    fulfilled is refunded (amount and client fee) and the others stand."""
+    fulfillment = _fulfillments.get(payment.purpose)
+    for line in lines:
+        if line.fulfilled_at or line.fulfillment_error:
+            continue
+        try:
+            if fulfillment is None or not fulfillment.per_line:
+                raise InvalidTransition(_("Nothing is waiting for this payment."))
+            with transaction.atomic():
+                fulfillment.handler(payment, line)
+        except DomainError as exc:
+            _line_failed(payment, line, exc)
+        else:
+            line.fulfilled_at = timezone.now()
+            line.save(update_fields=["fulfilled_at", "updated_at"])
+
+
+def _line_failed(payment: Payment, line: PaymentLineRecord, exc: DomainError) -> None:
+    from .refunds import refund_create
+
+    logger.warning(
+        "payment %s line %s could not be fulfilled: %s", payment.pk, line.position, exc.message
+    )
+    line.fulfillment_error = exc.message[:500]
+    line.save(update_fields=["fulfillment_error", "updated_at"])
+    details = {
+        "line_id": str(line.pk),
+        "reference": line.reference,
+        "code": exc.code,
+        "message": exc.message[:500],
+    }
+    audit(actor=None, action="payments.line_fulfillment_failed", target=payment, details=details)
+    refund_create(
+        payment=payment,
+        line=line,
+        amount=line.amount,
+        origin="fulfillment",
+        reason=_refund_reason(exc),
+        actor=None,
+        idempotency_key=f"fulfillment-refund:{payment.pk}:line:{line.position}",
+    )
+    publish(
+        "payments.payment_line_failed",
+        payload={
+            **_payload(payment),
+            "line_id": str(line.pk),
+            "line_reference": line.reference,
+            "line_escrow_ref": line.escrow_ref,
+            "line_amount_minor": line.amount_minor,
+            "line_client_fee_minor": line.client_fee_minor,
+            "fulfillment_error": line.fulfillment_error,
+        },
+    )
 
 
 def payment_refresh(*, payment: Payment, actor=None) -> Payment:

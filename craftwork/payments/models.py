@@ -162,6 +162,7 @@ class TransactionKind(models.TextChoices):
     PAYOUT_RESERVE = "payout_reserve", _("Payout requested")
     PAYOUT_COMPLETE = "payout_complete", _("Payout completed")
     PAYOUT_FAIL = "payout_fail", _("Payout failed")
+    PAYOUT_RETURN = "payout_return", _("Paid-out payout returned by the bank")
     REFUND_REVERSAL = "refund_reversal", _("Refund failed, returned to escrow")
     CHARGEBACK_DEBIT = "chargeback_debit", _("Chargeback debited")
     CHARGEBACK_REINSTATE = "chargeback_reinstate", _("Chargeback won, reinstated")
@@ -263,6 +264,8 @@ class Payout(BaseModel):
         PENDING = "pending", _("In transit")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")
+        # Reported paid, then failed: the bank sent the money back (a payout return).
+        RETURNED = "returned", _("Returned by the bank")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts"
@@ -281,6 +284,10 @@ class Payout(BaseModel):
     provider_reference = models.CharField(max_length=200, blank=True)
     failure_reason = models.CharField(max_length=500, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    return_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
     # Set by the provider layer (craftwork.payments.payouts); empty for ledger-only payouts.
     method = models.ForeignKey(
         "PayoutMethod", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
@@ -411,11 +418,17 @@ class Payment(BaseModel):
     )
     succeeded_at = models.DateTimeField(null=True, blank=True)
     fulfillment_error = models.CharField(max_length=500, blank=True)
+    # A split payment (``checkout.payment_start_split``): one charge for several lines, each
+    # funding its own escrow; ``escrow_ref`` is empty and the amounts are the lines' sums.
+    is_split = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=Q(is_split=True) | ~Q(escrow_ref=""), name="payment_escrow_or_split"
+            ),
             models.CheckConstraint(
                 condition=Q(client_fee_minor__gte=0), name="payment_fee_not_negative"
             ),
@@ -470,6 +483,61 @@ OPEN_PAYMENT_STATUSES = frozenset(
 )
 
 
+class PaymentLine(BaseModel):
+    """One line of a split payment: ``amount`` goes into the escrow ``escrow_ref`` with its
+    own client fee; ``fulfilled_at`` / ``fulfillment_error`` say what became of it."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    reference = models.CharField(max_length=200)
+    escrow_ref = models.CharField(max_length=200, db_index=True)
+    description = models.CharField(max_length=500, blank=True)
+    category_slug = models.CharField(max_length=100, blank=True)
+    amount_minor = models.BigIntegerField()
+    client_fee_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    fund_transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfillment_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["payment", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_line_positive"),
+            models.CheckConstraint(
+                condition=Q(client_fee_minor__gte=0), name="payment_line_fee_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["payment", "position"], name="uniq_payment_line_position"
+            ),
+            models.UniqueConstraint(
+                fields=["payment", "reference"], name="uniq_payment_line_reference"
+            ),
+            models.UniqueConstraint(
+                fields=["payment", "escrow_ref"], name="uniq_payment_line_escrow"
+            ),
+        ]
+        verbose_name = _("payment line")
+        verbose_name_plural = _("payment lines")
+
+    def __str__(self):
+        return f"{self.amount} → {self.escrow_ref}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, self.currency)
+
+    @property
+    def client_fee(self) -> Money:
+        return Money(self.client_fee_minor, self.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+
+
 class Refund(BaseModel):
     """Money going back to the payer's card; pending until the provider confirms."""
 
@@ -486,7 +554,17 @@ class Refund(BaseModel):
         PROVIDER = "provider", _("Issued at the payment provider")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    # The line of a split payment this refund belongs to (its escrow); empty otherwise.
+    line = models.ForeignKey(
+        PaymentLine, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    # ``amount`` comes out of the escrow; ``client_fee`` (its share of the client service
+    # fee, see docs/money.md) out of platform revenue. The provider refunds both.
     amount_minor = models.BigIntegerField()
+    client_fee_minor = models.BigIntegerField(default=0)
+    # Whether this refund carries its proportional share of the fee (False for a dispute
+    # split and for a refund issued at the provider, which is split differently).
+    fee_bearing = models.BooleanField(default=False)
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -513,16 +591,32 @@ class Refund(BaseModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_positive"),
+            models.CheckConstraint(
+                condition=Q(client_fee_minor__gte=0), name="refund_fee_not_negative"
+            ),
         ]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
 
     def __str__(self):
-        return f"{self.amount} {self.get_status_display()}"
+        return f"{self.total} {self.get_status_display()}"
 
     @property
     def amount(self) -> Money:
         return Money(self.amount_minor, self.currency)
+
+    @property
+    def client_fee(self) -> Money:
+        return Money(self.client_fee_minor, self.currency)
+
+    @property
+    def total(self) -> Money:
+        """What goes back to the payer's card."""
+        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+
+    @property
+    def escrow_ref(self) -> str:
+        return self.line.escrow_ref if self.line_id else self.payment.escrow_ref
 
 
 class Chargeback(BaseModel):
@@ -539,8 +633,10 @@ class Chargeback(BaseModel):
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     reason = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    # Of the disputed amount, what was taken back out of the contract escrow.
+    # Of the disputed amount, what was taken back out of the contract escrow (escrows, for a
+    # split payment: ``escrow_debits`` maps each line's escrow_ref to its part).
     escrow_debited_minor = models.BigIntegerField(default=0)
+    escrow_debits = models.JSONField(default=dict, blank=True)
     debit_transaction = models.OneToOneField(
         LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

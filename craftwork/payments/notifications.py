@@ -133,3 +133,20 @@ notify_on(
     link=_dispute_link,
     label=gettext_lazy("Dispute decided"),
 )
+
+notify_on(
+    "payments.payout_returned",
+    type="payout_returned",
+    recipients=lambda event: [event.payload["user_id"]],
+    include_actor=True,
+    urgent=True,
+    title=lambda event, user: (
+        _("Your bank sent back a withdrawal of %(amount)s") % {"amount": _money(event.payload)}
+    ),
+    body=lambda event, user: _(
+        "The payout was reported paid and then returned by the bank. The money is back in "
+        "your available balance; check your payout method before withdrawing again."
+    ),
+    link=lambda event, user: reverse("payments:payout-methods"),
+    label=gettext_lazy("Payout returned"),
+)

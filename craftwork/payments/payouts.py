@@ -2,7 +2,9 @@
 
 The ledger side is ``services.wallet_withdraw_reserve`` (available → payout clearing) and
 ``payout_complete`` / ``payout_fail`` when the provider reports the outcome (webhook
-``payout.paid`` / ``payout.failed``); a failed payout puts the money back in the wallet.
+``payout.paid`` / ``payout.failed``); a failed payout puts the money back in the wallet. A
+payout reported failed after it was reported paid (a bank return) is reversed with
+``payout_return`` (provider clearing → available balance) and the user is notified.
 """
 
 from __future__ import annotations
@@ -275,20 +277,31 @@ def payout_apply_provider_state(obj: dict) -> Payout | None:
 
 
 def _apply(payout: Payout, status: str, provider_id: str, reason: str) -> None:
-    try:
-        if status == "paid":
+    if status == "paid":
+        try:
             with transaction.atomic():
                 payout = services.payout_complete(payout=payout, provider_reference=provider_id)
                 receipts.issue_for_payout(payout)
-        elif status == "failed":
+        except InvalidTransition:
+            # A "paid" arriving after "failed" (out of order): the failure is the provider's
+            # last word, the money is back in the wallet already.
+            audit(
+                actor=None,
+                action="payments.payout_state_conflict",
+                target=payout,
+                details={"status": payout.status, "reported": status},
+            )
+    elif status == "failed":
+        payout.refresh_from_db(fields=["status"])
+        if payout.status in (Payout.Status.PENDING, Payout.Status.FAILED):
             if payout.status == Payout.Status.PENDING and payout.provider:
                 get_provider(payout.provider).payout_failed(payout)
-            services.payout_fail(payout=payout, reason=str(reason))
-    except InvalidTransition:
-        # Paid and then failed (a bank return): the money already left; staff follow up.
-        audit(
-            actor=None,
-            action="payments.payout_state_conflict",
-            target=payout,
-            details={"status": payout.status, "reported": status},
-        )
+            try:
+                services.payout_fail(payout=payout, reason=str(reason))
+                return
+            except InvalidTransition:
+                payout.refresh_from_db(fields=["status"])  # paid meanwhile
+        # Paid and then failed: the bank sent the money back (a payout return).
+        if payout.status == Payout.Status.PAID and payout.provider:
+            get_provider(payout.provider).payout_failed(payout)
+        services.payout_return(payout=payout, reason=str(reason))

@@ -71,10 +71,11 @@ def issue_for_payment(payment: Payment) -> Receipt:
 
 
 def issue_for_refund(refund: Refund) -> Receipt:
+    """The credit note of a refund: what went back to the card (amount and fee share)."""
     return receipt_issue(
         series=Receipt.Series.REFUND,
         owner=refund.payment.payer,
-        amount=refund.amount,
+        amount=refund.total,
         description=refund.reason or refund.payment.description,
         refund=refund,
     )
@@ -90,6 +91,12 @@ def issue_for_payout(payout: Payout) -> Receipt:
     )
 
 
+def _refund_subject(refund: Refund) -> str:
+    if refund.line_id:
+        return refund.line.description or refund.line.reference
+    return refund.payment.description or refund.payment.reference
+
+
 # --- PDF --------------------------------------------------------------------------------
 
 
@@ -101,8 +108,16 @@ def _lines(receipt: Receipt) -> list[tuple[str, str]]:
     ]
     if receipt.payment_id:
         payment = receipt.payment
+        lines += [(_("For"), payment.description or payment.reference)]
+        if payment.is_split:
+            for line in payment.lines.order_by("position"):
+                label = f"{line.position}. {line.description or line.reference}"
+                value = _("%(amount)s + %(fee)s service fee") % {
+                    "amount": line.amount.format(with_code=True),
+                    "fee": line.client_fee.format(with_code=True),
+                }
+                lines.append((label[:40], value))
         lines += [
-            (_("For"), payment.description or payment.reference),
             (_("Subtotal"), payment.amount.format(with_code=True)),
             (_("Service fee"), payment.client_fee.format(with_code=True)),
             (_("Total charged"), payment.total.format(with_code=True)),
@@ -112,8 +127,11 @@ def _lines(receipt: Receipt) -> list[tuple[str, str]]:
         refund = receipt.refund
         lines += [
             (_("Refund of payment"), str(refund.payment_id)),
+            (_("For"), _refund_subject(refund)),
             (_("Reason"), refund.reason or "-"),
             (_("Amount refunded"), refund.amount.format(with_code=True)),
+            (_("Service fee refunded"), refund.client_fee.format(with_code=True)),
+            (_("Total refunded"), refund.total.format(with_code=True)),
             (_("Status"), str(refund.get_status_display())),
         ]
     else:
@@ -141,6 +159,9 @@ def render_pdf(receipt: Receipt) -> bytes:
     pdf.drawString(20 * mm, y, f"Craftwork — {receipt.get_series_display()}")
     y -= 15 * mm
     for label, value in _lines(receipt):
+        if y < 25 * mm:  # a long cart continues on the next page
+            pdf.showPage()
+            y = height - 25 * mm
         pdf.setFont("Helvetica-Bold", 11)
         pdf.drawString(20 * mm, y, str(label))
         pdf.setFont("Helvetica", 11)

@@ -4,16 +4,24 @@ Ledger flow (docs/money.md): the escrowed amount leaves the escrow when the refu
 *requested* (``escrow_refund``: escrow → provider clearing), so it can no longer be
 released while the provider works. The refund is ``pending`` until the provider confirms
 it; when the provider reports it failed, a ``refund_reversal`` puts the amount back
-into the escrow (provider clearing → escrow). The client service fee is not refunded.
+into the escrow (provider clearing → escrow).
 
-The check "refunds ≤ what was paid" runs under the Payment row lock: the sum of the
-payment's refunds that have not failed never exceeds its escrowed amount.
+The client service fee follows the money (docs/money.md, "Client service fee refunds"): a
+refund that takes its amount out of the escrow itself also returns the matching share of
+the fee, ``floor(F * E / A)`` cumulatively (A the paid amount, F its fee, E the fee-bearing
+refunds so far including this one), so refunding all of A returns all of F; a refund
+recorded against a dispute split's posting returns no fee. A refund issued at the provider
+(dashboard) is taken from the escrowed amount first and only the rest from the fee.
+
+A *funding source* is what put money into one escrow: a payment, or one line of a split
+payment. The check "refunds ≤ what was paid" runs per source under the Payment row lock.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Sum
@@ -34,6 +42,7 @@ from .models import (
     LedgerAccount,
     LedgerTransaction,
     Payment,
+    PaymentLine,
     Refund,
     TransactionKind,
 )
@@ -48,15 +57,83 @@ class RefundTooLarge(ValidationFailed):
     default_message = _("The refund is more than what was paid and not yet refunded.")
 
 
-def refunded_minor(payment: Payment) -> int:
-    """What is refunded or on its way back (refunds that have not failed)."""
-    return payment.refunds.exclude(status=Refund.Status.FAILED).aggregate(
+# --- what a source paid and what is left --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """What funded one escrow: a payment, or a line of a split payment."""
+
+    payment: Payment
+    line: PaymentLine | None = None
+
+    @property
+    def escrow_ref(self) -> str:
+        return self.line.escrow_ref if self.line is not None else self.payment.escrow_ref
+
+    @property
+    def amount(self) -> Money:
+        return (self.line or self.payment).amount
+
+    @property
+    def client_fee(self) -> Money:
+        return (self.line or self.payment).client_fee
+
+    def refunds(self):
+        refunds = self.payment.refunds.exclude(status=Refund.Status.FAILED)
+        return refunds.filter(line=self.line) if self.line is not None else refunds
+
+
+def _sums(refunds) -> tuple[int, int]:
+    totals = refunds.aggregate(
+        amount=Coalesce(Sum("amount_minor"), 0), fee=Coalesce(Sum("client_fee_minor"), 0)
+    )
+    return totals["amount"], totals["fee"]
+
+
+def refunded_minor(payment: Payment, line: PaymentLine | None = None) -> int:
+    """What is refunded or on its way back (refunds that have not failed), fee excluded."""
+    return _sums(Source(payment, line).refunds())[0]
+
+
+def refundable(payment: Payment, line: PaymentLine | None = None) -> Money:
+    """Of the escrowed amount (of one line, or of the whole payment), what may be refunded."""
+    source = Source(payment, line)
+    return source.amount - Money(_sums(source.refunds())[0], payment.currency)
+
+
+def fee_refundable(payment: Payment, line: PaymentLine | None = None) -> Money:
+    source = Source(payment, line)
+    return source.client_fee - Money(_sums(source.refunds())[1], payment.currency)
+
+
+def fee_share(*, paid: int, fee: int, fee_refunded: int, eligible_before: int, amount: int) -> int:
+    """The client fee returned with a fee-bearing refund of ``amount`` (all minor units):
+    ``floor(fee * (eligible_before + amount) / paid) - fee_refunded``, clamped to what is left
+    of the fee. Cumulative, so the parts of a fully refunded payment add up to ``fee``."""
+    if paid <= 0 or fee <= 0:
+        return 0
+    cumulative = fee * min(eligible_before + amount, paid) // paid
+    return max(0, min(fee - fee_refunded, cumulative - fee_refunded))
+
+
+def _fee_for(source: Source, amount: Money) -> Money:
+    refunds = source.refunds()
+    eligible_before = refunds.filter(fee_bearing=True).aggregate(
         total=Coalesce(Sum("amount_minor"), 0)
     )["total"]
+    fee_refunded = _sums(refunds)[1]
+    minor = fee_share(
+        paid=source.amount.minor,
+        fee=source.client_fee.minor,
+        fee_refunded=fee_refunded,
+        eligible_before=eligible_before,
+        amount=amount.minor,
+    )
+    return Money(minor, amount.currency)
 
 
-def refundable(payment: Payment) -> Money:
-    return Money(payment.amount_minor - refunded_minor(payment), payment.currency)
+# --- creating refunds ---------------------------------------------------------------------
 
 
 def _check_amount(amount, payment: Payment) -> Money:
@@ -69,13 +146,26 @@ def _check_amount(amount, payment: Payment) -> Money:
     return amount
 
 
-def _replayed(idempotency_key: str, payment: Payment, amount: Money) -> Refund | None:
+def _replayed(idempotency_key: str, payment: Payment, line, amount: Money) -> Refund | None:
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
         return None
-    if existing.payment_id != payment.pk or existing.amount != amount:
+    same_line = existing.line_id == (line.pk if line is not None else None)
+    if existing.payment_id != payment.pk or existing.amount != amount or not same_line:
         raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
     return existing
+
+
+def _source(payment: Payment, line) -> Source:
+    if line is None:
+        if payment.is_split:
+            raise ValidationFailed(
+                _("Choose the line of the payment to refund."), code="line_required"
+            )
+        return Source(payment)
+    if not isinstance(line, PaymentLine) or line.payment_id != payment.pk:
+        raise ValidationFailed(_("This line is not part of the payment."), code="invalid_line")
+    return Source(payment, PaymentLine.objects.get(pk=line.pk))
 
 
 def refund_create(
@@ -88,37 +178,57 @@ def refund_create(
     idempotency_key: str,
     ledger_transaction: LedgerTransaction | None = None,
     provider_refund_id: str = "",
+    line: PaymentLine | None = None,
+    client_fee: Money | None = None,
 ) -> Refund:
-    """Refund ``amount`` of a paid payment. Without ``ledger_transaction`` the amount is
-    taken out of the escrow now; with one (a dispute split) it already was. A refund the
-    provider issued on its own (``provider_refund_id``) is recorded, not sent again."""
+    """Refund ``amount`` of a paid payment (of ``line``, for a split payment). Without
+    ``ledger_transaction`` the amount and its share of the client fee are taken out of the
+    escrow and platform revenue now; with one (a dispute split) the amount already was and
+    no fee is returned. ``client_fee`` overrides the fee share (a refund issued at the
+    provider, already split). A refund the provider issued on its own
+    (``provider_refund_id``) is recorded, not sent again."""
     if not idempotency_key or len(idempotency_key) > 255:
         raise ValidationFailed(code="invalid_idempotency_key")
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("payer").get(pk=payment.pk)
         _check_amount(amount, payment)
-        if (first := _replayed(idempotency_key, payment, amount)) is not None:
+        if (first := _replayed(idempotency_key, payment, line, amount)) is not None:
             return first
         if payment.status not in PAID_STATUSES:
             raise Conflict(_("This payment has not been paid."), code="payment_not_paid")
-        available = refundable(payment)
+        source = _source(payment, line)
+        available = refundable(payment, source.line)
         if amount > available:
             raise RefundTooLarge(
                 details={"refundable": available.as_dict(), "requested": amount.as_dict()}
             )
+        fee_bearing = ledger_transaction is None and client_fee is None
+        if client_fee is None:
+            client_fee = _fee_for(source, amount) if fee_bearing else Money.zero(amount.currency)
+        elif client_fee > fee_refundable(payment, source.line):
+            raise RefundTooLarge(
+                details={
+                    "refundable_fee": fee_refundable(payment, source.line).as_dict(),
+                    "requested_fee": client_fee.as_dict(),
+                }
+            )
         refund_id = uuid.uuid4()
         if ledger_transaction is None:
             ledger_transaction = services.escrow_refund(
-                contract_ref=payment.escrow_ref,
+                contract_ref=source.escrow_ref,
                 client=payment.payer,
                 amount=amount,
+                client_fee=client_fee,
                 idempotency_key=f"refund:{refund_id}",
                 actor=actor,
             )
         refund = Refund.objects.create(
             pk=refund_id,
             payment=payment,
+            line=source.line,
             amount_minor=amount.minor,
+            client_fee_minor=client_fee.minor,
+            fee_bearing=fee_bearing,
             currency=amount.currency,
             origin=origin,
             reason=reason[:500],
@@ -134,7 +244,9 @@ def refund_create(
             target=refund,
             details={
                 "payment_id": str(payment.pk),
+                "line_id": str(source.line.pk) if source.line is not None else None,
                 "amount": amount.as_dict(),
+                "client_fee": client_fee.as_dict(),
                 "origin": origin,
                 "reason": reason[:500],
             },
@@ -157,27 +269,110 @@ def _payload(refund: Refund) -> dict:
         "refund_id": str(refund.pk),
         "payment_id": str(payment.pk),
         "payer_id": str(payment.payer_id),
-        "escrow_ref": payment.escrow_ref,
-        "reference": payment.reference,
+        "escrow_ref": refund.escrow_ref,
+        "reference": refund.line.reference if refund.line_id else payment.reference,
         "purpose": payment.purpose,
         "status": refund.status,
-        "amount_minor": refund.amount_minor,
+        "amount_minor": refund.total.minor,
+        "escrow_amount_minor": refund.amount_minor,
+        "client_fee_minor": refund.client_fee_minor,
         "currency": refund.currency,
     }
 
 
-def refund_by_staff(*, actor, payment: Payment, amount: Money, reason: str, idempotency_key: str):
+def refund_by_staff(
+    *,
+    actor,
+    payment: Payment,
+    amount: Money,
+    reason: str,
+    idempotency_key: str,
+    line: PaymentLine | None = None,
+) -> Refund:
+    """Staff refund ``amount`` of a payment. A split payment is refunded line by line in
+    their order (or ``line`` only); the first refund is returned."""
     if not getattr(actor, "is_staff", False):
         raise PermissionDenied()
     if not reason.strip():
         raise ValidationFailed(_("Give a reason for the refund."), code="reason_required")
-    return refund_create(
-        payment=payment,
-        amount=amount,
-        origin=Refund.Origin.STAFF,
-        reason=reason,
-        actor=actor,
-        idempotency_key=f"staff:{idempotency_key}",
+    if not payment.is_split or line is not None:
+        return refund_create(
+            payment=payment,
+            amount=amount,
+            origin=Refund.Origin.STAFF,
+            reason=reason,
+            actor=actor,
+            idempotency_key=f"staff:{idempotency_key}",
+            line=line,
+        )
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        _check_amount(amount, payment)
+        previous = list(
+            Refund.objects.filter(idempotency_key__startswith=f"staff:{idempotency_key}#")
+        )
+        if previous:
+            if sum(r.amount_minor for r in previous) != amount.minor:
+                raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
+            return min(previous, key=lambda r: r.line.position)
+        parts = _spread(amount, [Source(payment, ln) for ln in payment.lines.order_by("position")])
+        made = [
+            refund_create(
+                payment=payment,
+                amount=share,
+                origin=Refund.Origin.STAFF,
+                reason=reason,
+                actor=actor,
+                idempotency_key=f"staff:{idempotency_key}#{index}",
+                line=source.line,
+            )
+            for index, (source, share) in enumerate(parts)
+        ]
+    return made[0]
+
+
+def _spread(amount: Money, sources: list[Source]) -> list[tuple[Source, Money]]:
+    """``amount`` over the sources in order, each up to what it may still refund."""
+    parts, remaining = [], amount
+    for source in sources:
+        share = min(refundable(source.payment, source.line), remaining)
+        if share.is_positive:
+            parts.append((source, share))
+            remaining -= share
+    if remaining.is_positive:
+        raise RefundTooLarge(
+            details={"refundable": (amount - remaining).as_dict(), "requested": amount.as_dict()}
+        )
+    return parts
+
+
+def _escrow_sources(escrow_ref: str) -> list[Source]:
+    """The paid payments and split-payment lines that funded ``escrow_ref``, newest first,
+    their Payment rows locked (in primary-key order)."""
+    payment_ids = set(
+        Payment.objects.filter(escrow_ref=escrow_ref, status__in=PAID_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    lines = list(
+        PaymentLine.objects.filter(
+            escrow_ref=escrow_ref, payment__status__in=PAID_STATUSES
+        ).select_related("payment")
+    )
+    payment_ids |= {line.payment_id for line in lines}
+    rows = Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk")
+    locked = {payment.pk: payment for payment in rows}
+    sources = [Source(p) for p in locked.values() if not p.is_split]
+    sources += [Source(locked[line.payment_id], line) for line in lines]
+    sources = [s for s in sources if s.payment.status in PAID_STATUSES]
+    sources.sort(key=lambda s: (s.payment.succeeded_at, s.payment.pk), reverse=True)
+    return sources
+
+
+def _funded_through_provider(escrow_ref: str) -> bool:
+    return (
+        Payment.objects.filter(escrow_ref=escrow_ref).exists()
+        or PaymentLine.objects.filter(escrow_ref=escrow_ref).exists()
     )
 
 
@@ -191,7 +386,8 @@ def refund_for_escrow(
     origin: str = Refund.Origin.POLICY,
     ledger_transaction: LedgerTransaction | None = None,
 ) -> list[Refund]:
-    """Refund ``amount`` of what was paid into ``escrow_ref``, newest payment first.
+    """Refund ``amount`` of what was paid into ``escrow_ref`` (by payments and by lines of
+    split payments), newest payment first, each never more than it paid.
 
     Raises ``refund_exceeds_paid`` when the payments into the escrow cannot cover it, and
     ``insufficient_funds`` when the escrow no longer holds it (already released). An
@@ -206,32 +402,18 @@ def refund_for_escrow(
             if sum(r.amount_minor for r in previous) != amount.minor:
                 raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
             return previous
-        if not Payment.objects.filter(escrow_ref=escrow_ref).exists():
+        if not _funded_through_provider(escrow_ref):
             _ledger_only_refund(escrow_ref, amount, actor, idempotency_key, ledger_transaction)
             return []
-        payments = list(
-            Payment.objects.select_for_update()
-            .filter(escrow_ref=escrow_ref, status__in=PAID_STATUSES)
-            .order_by("-succeeded_at", "-pk")
-        )
-        if payments and any(p.currency != amount.currency for p in payments):
-            raise CurrencyMismatch(details={"currencies": [payments[0].currency, amount.currency]})
-        parts, remaining = [], amount
-        for payment in payments:
-            share = min(refundable(payment), remaining)
-            if share.is_positive:
-                parts.append((payment, share))
-                remaining -= share
-        if remaining.is_positive:
-            raise RefundTooLarge(
-                details={
-                    "refundable": (amount - remaining).as_dict(),
-                    "requested": amount.as_dict(),
-                }
+        sources = _escrow_sources(escrow_ref)
+        if any(source.payment.currency != amount.currency for source in sources):
+            raise CurrencyMismatch(
+                details={"currencies": [sources[0].payment.currency, amount.currency]}
             )
         return [
             refund_create(
-                payment=payment,
+                payment=source.payment,
+                line=source.line,
                 amount=share,
                 origin=origin,
                 reason=reason,
@@ -239,7 +421,7 @@ def refund_for_escrow(
                 idempotency_key=f"{idempotency_key}#{index}",
                 ledger_transaction=ledger_transaction,
             )
-            for index, (payment, share) in enumerate(parts)
+            for index, (source, share) in enumerate(_spread(amount, sources))
         ]
 
 
@@ -289,7 +471,7 @@ def refund_submit(*, refund_id) -> Refund:
     return refund
 
 
-def _find_refund(obj: dict) -> Refund | None:
+def _find_refunds(obj: dict) -> list[Refund]:
     refund_id = (obj.get("metadata") or {}).get("refund_id")
     if refund_id:
         try:
@@ -297,8 +479,9 @@ def _find_refund(obj: dict) -> Refund | None:
         except ValueError:
             found = None
         if found is not None:
-            return found
-    return Refund.objects.filter(provider_refund_id=obj.get("id") or "-").first()
+            return [found]
+    # A refund issued at the provider may be recorded as several (one per line).
+    return list(Refund.objects.filter(provider_refund_id=obj.get("id") or "-").order_by("pk"))
 
 
 def _payment_of(obj: dict) -> Payment | None:
@@ -313,25 +496,62 @@ def _payment_of(obj: dict) -> Payment | None:
 def refund_apply_provider_state(obj: dict) -> Refund | None:
     """Converge to the provider's refund object; None when its payment is not paid here yet
     (the event waits and is retried)."""
-    refund = _find_refund(obj)
+    found = _find_refunds(obj)
     status = obj.get("status")
-    if refund is None:
+    if not found:
         payment = _payment_of(obj)
         if payment is None or payment.status not in PAID_STATUSES:
             return None
         if status in ("failed", "canceled"):
             return Refund(status=Refund.Status.FAILED)  # never took effect here; nothing to do
-        refund = refund_create(
-            payment=payment,
-            amount=Money(int(obj["amount"]), payment.currency),
-            origin=Refund.Origin.PROVIDER,
-            reason=str(_("Refunded at the payment provider")),
-            actor=None,
-            idempotency_key=f"provider-refund:{obj['id']}",
-            provider_refund_id=str(obj["id"])[:255],
+        found = _record_provider_refund(payment, obj)
+    for refund in found:
+        _apply_status(refund, status, obj.get("failure_reason") or "")
+    return found[0]
+
+
+def _record_provider_refund(payment: Payment, obj: dict) -> list[Refund]:
+    """A refund issued at the provider of ``X`` (of the total charged): taken from the
+    escrowed amount first (line by line for a split payment), the rest from the fee."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        sources = (
+            [Source(payment, line) for line in payment.lines.order_by("position")]
+            if payment.is_split
+            else [Source(payment)]
         )
-    _apply_status(refund, status, obj.get("failure_reason") or "")
-    return refund
+        left = int(obj["amount"])
+        parts = []
+        for source in sources:
+            amount = min(left, refundable(payment, source.line).minor)
+            left -= amount
+            if amount:  # a refund always returns some of the escrowed amount
+                parts.append([source, amount, 0])
+        for part in parts:
+            fee = min(left, fee_refundable(payment, part[0].line).minor)
+            left -= fee
+            part[2] = fee
+        if left > 0:
+            raise RefundTooLarge(details={"requested_minor": int(obj["amount"])})
+        made = []
+        for index, (source, amount, fee) in enumerate(parts):
+            suffix = f"#{index}" if index else ""
+            made.append(
+                refund_create(
+                    payment=payment,
+                    line=source.line,
+                    amount=Money(amount, payment.currency),
+                    client_fee=Money(fee, payment.currency),
+                    origin=Refund.Origin.PROVIDER,
+                    reason=str(_("Refunded at the payment provider")),
+                    actor=None,
+                    idempotency_key=f"provider-refund:{obj['id']}{suffix}",
+                    provider_refund_id=str(obj["id"])[:255],
+                )
+            )
+        if not made:
+            raise RefundTooLarge(details={"requested_minor": int(obj["amount"])})
+    return made
 
 
 def _apply_status(refund: Refund, status: str, failure_reason: str) -> None:
@@ -364,12 +584,16 @@ def refund_mark_failed(*, refund: Refund, reason: str) -> Refund:
         payment = refund.payment
         clearing = ledger.account_for(AccountKind.PROVIDER_CLEARING, refund.currency)
         escrow = ledger.account_for(
-            AccountKind.CONTRACT_ESCROW, refund.currency, payment.payer, payment.escrow_ref
+            AccountKind.CONTRACT_ESCROW, refund.currency, payment.payer, refund.escrow_ref
         )
+        entries = [(clearing, -refund.total), (escrow, refund.amount)]
+        if refund.client_fee_minor:
+            revenue = ledger.account_for(AccountKind.PLATFORM_REVENUE, refund.currency)
+            entries.append((revenue, refund.client_fee))
         txn = ledger.post_transaction(
             kind=TransactionKind.REFUND_REVERSAL,
-            entries=[(clearing, -refund.amount), (escrow, refund.amount)],
-            reference=payment.escrow_ref,
+            entries=entries,
+            reference=refund.escrow_ref,
             idempotency_key=f"refund-reversal:{refund.pk}",
         )
         refund.status, refund.failure_reason = Refund.Status.FAILED, reason[:500]

@@ -151,7 +151,9 @@ def _get_or_404(queryset: QuerySet, pk):
 
 
 def user_payments(user) -> QuerySet[Payment]:
-    return Payment.objects.filter(payer=user).order_by("-created_at", "-pk")
+    return (
+        Payment.objects.filter(payer=user).prefetch_related("lines").order_by("-created_at", "-pk")
+    )
 
 
 def payment_for_payer(user, pk) -> Payment:
@@ -265,7 +267,7 @@ def staff_account(user, pk) -> LedgerAccount:
 
 def staff_payments(user, *, query: str = "", status: str = ""):
     _require_staff(user)
-    payments = Payment.objects.select_related("payer")
+    payments = Payment.objects.select_related("payer").prefetch_related("lines")
     if status:
         payments = payments.filter(status=status)
     if query:
@@ -280,7 +282,7 @@ def staff_payments(user, *, query: str = "", status: str = ""):
 
 def staff_payment(user, pk) -> Payment:
     _require_staff(user)
-    return _get_or_404(Payment.objects.select_related("payer"), pk)
+    return _get_or_404(Payment.objects.select_related("payer").prefetch_related("lines"), pk)
 
 
 def staff_webhook_events(user, *, status: str = ""):

@@ -47,6 +47,7 @@ __all__ = [
     "fee_schedule_save",
     "payout_complete",
     "payout_fail",
+    "payout_return",
     "pending_to_available",
     "wallet_withdraw_reserve",
 ]
@@ -251,17 +252,31 @@ def escrow_release(
 
 @transaction.atomic
 def escrow_refund(
-    *, contract_ref: str, client, amount: Money, idempotency_key: str, actor=None
+    *,
+    contract_ref: str,
+    client,
+    amount: Money,
+    idempotency_key: str,
+    client_fee: Money | None = None,
+    actor=None,
 ) -> LedgerTransaction:
     """Return ``amount`` from escrow to the client (through the provider); never more than
-    the escrow holds."""
+    the escrow holds. ``client_fee`` is the share of the client service fee refunded with
+    it (taken back from platform revenue, see docs/money.md)."""
     _money(amount, "amount")
+    if client_fee is None:
+        client_fee = Money.zero(amount.currency)
+    _money(client_fee, "client_fee", allow_zero=True)
+    currency = _same_currency(amount, client_fee)
     _require_key(idempotency_key)
-    escrow = _existing_escrow(contract_ref, amount.currency, client)
-    clearing = _system_account(AccountKind.PROVIDER_CLEARING, amount.currency)
+    escrow = _existing_escrow(contract_ref, currency, client)
+    clearing = _system_account(AccountKind.PROVIDER_CLEARING, currency)
+    revenue = _system_account(AccountKind.PLATFORM_REVENUE, currency) if client_fee.minor else None
     posting = ledger.post(
         kind=TransactionKind.ESCROW_REFUND,
-        entries=[(escrow, -amount), (clearing, amount)],
+        entries=_nonzero(
+            [(escrow, -amount), (revenue, -client_fee), (clearing, amount + client_fee)]
+        ),
         reference=contract_ref,
         idempotency_key=idempotency_key,
         actor=actor,
@@ -275,6 +290,7 @@ def escrow_refund(
                 "contract_ref": contract_ref,
                 "client_id": str(client.pk),
                 "amount": amount.as_dict(),
+                "client_fee": client_fee.as_dict(),
             },
         )
     return posting.transaction
@@ -499,6 +515,49 @@ def payout_fail(*, payout: Payout, reason: str = "", actor=None) -> Payout:
         actor=actor,
         failure_reason=reason[:500],
     )
+
+
+def payout_return(*, payout: Payout, reason: str = "", actor=None) -> Payout:
+    """The provider reported a paid payout failed after all (the bank sent it back): a
+    reversing posting returns the money to the user's available balance. Repeat-safe."""
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        if payout.status == Payout.Status.RETURNED:
+            return payout
+        if payout.status != Payout.Status.PAID:
+            raise InvalidTransition(details={"status": payout.status})
+        clearing = _system_account(AccountKind.PROVIDER_CLEARING, payout.currency)
+        available = _user_account(AccountKind.USER_WALLET_AVAILABLE, payout.user, payout.currency)
+        posting = ledger.post(
+            kind=TransactionKind.PAYOUT_RETURN,
+            entries=[(clearing, -payout.amount), (available, payout.amount)],
+            reference=f"payout:{payout.pk}",
+            idempotency_key=f"{TransactionKind.PAYOUT_RETURN}:{payout.pk}",
+            actor=actor,
+        )
+        payout.status, payout.return_transaction = Payout.Status.RETURNED, posting.transaction
+        payout.returned_at, payout.failure_reason = timezone.now(), reason[:500]
+        payout.save(
+            update_fields=[
+                "status",
+                "return_transaction",
+                "returned_at",
+                "failure_reason",
+                "updated_at",
+            ]
+        )
+        _record(
+            actor=actor,
+            action="payout_returned",
+            txn=posting.transaction,
+            payload={
+                "payout_id": str(payout.pk),
+                "user_id": str(payout.user_id),
+                "amount": payout.amount.as_dict(),
+                "reason": payout.failure_reason,
+            },
+        )
+    return payout
 
 
 # --- fee schedule -----------------------------------------------------------------------

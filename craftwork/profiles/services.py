@@ -122,6 +122,11 @@ def freelancer_profile_publish(*, actor, profile: FreelancerProfile) -> Freelanc
             raise PermissionDenied(
                 _("Add the freelancer role to your account first."), code="not_freelancer"
             )
+        if _hidden_by_moderation(locked):
+            raise PermissionDenied(
+                _("Our moderators hid this profile. It stays hidden until they review it."),
+                code="hidden_by_moderation",
+            )
         missing = freelancer_publish_missing(locked)
         if missing:
             raise ValidationFailed(
@@ -160,6 +165,65 @@ def freelancer_profile_unpublish(
         )
         publish(
             "profiles.freelancer_unpublished", payload={"profile_id": str(locked.pk)}, actor=actor
+        )
+    return locked
+
+
+def _hidden_by_moderation(profile: FreelancerProfile) -> bool:
+    from craftwork.moderation.selectors import is_hidden
+
+    return is_hidden(kind="profile", object_id=profile.pk)
+
+
+def freelancer_profile_hide(*, actor, profile: FreelancerProfile, reason: str) -> FreelancerProfile:
+    """Moderation hides a profile: staff, or the system (``actor=None``) for an automatic hold.
+    The owner cannot publish it again until staff ``freelancer_profile_restore`` it (the
+    moderation app keeps that state). The owner is told by the moderation notification."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise NotFound(_("Profile not found."))
+    with transaction.atomic():
+        locked = FreelancerProfile.objects.select_for_update().filter(pk=profile.pk).first()
+        if locked is None:
+            raise NotFound(_("Profile not found."))
+        if not locked.is_published:
+            return locked
+        locked.is_published = False
+        locked.save(update_fields=["is_published", "updated_at"])
+        audit(
+            actor=actor,
+            action="profiles.freelancer_profile_hidden",
+            target=locked,
+            details={"reason": str(reason)[:500]},
+        )
+        publish("profiles.freelancer_hidden", payload={"profile_id": str(locked.pk)}, actor=actor)
+    return locked
+
+
+def freelancer_profile_restore(
+    *, actor, profile: FreelancerProfile, reason: str
+) -> FreelancerProfile:
+    """Staff put a hidden profile back in public view, when it had been published and is
+    still complete; otherwise it stays unpublished for its owner to publish."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("Profile not found."))
+    with transaction.atomic():
+        locked = FreelancerProfile.objects.select_for_update().filter(pk=profile.pk).first()
+        if locked is None:
+            raise NotFound(_("Profile not found."))
+        if locked.is_published or locked.published_at is None:
+            return locked
+        if freelancer_publish_missing(locked) or not locked.user.is_active:
+            return locked
+        locked.is_published = True
+        locked.save(update_fields=["is_published", "updated_at"])
+        audit(
+            actor=actor,
+            action="profiles.freelancer_profile_restored",
+            target=locked,
+            details={"reason": str(reason)[:500]},
+        )
+        publish(
+            "profiles.freelancer_published", payload={"profile_id": str(locked.pk)}, actor=actor
         )
     return locked
 

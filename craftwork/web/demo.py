@@ -109,15 +109,22 @@ def _seed(*, clients, freelancers, images, marketplace, stdout) -> SeedReport:
 def _seed_marketplace(rng, fake, report, *, images, stdout, jobs):
     """Jobs, gigs and mentors, contracts and credentials, each app through its own services."""
     from craftwork.catalog.demo import seed_catalog
-    from craftwork.contracts.demo import seed_contracts
+    from craftwork.contracts.demo import seed_contracts, seed_orders
     from craftwork.credentials.demo import seed_credentials
     from craftwork.jobs.demo import seed_jobs
+    from craftwork.messaging.demo import seed_messages
+    from craftwork.moderation.demo import seed_moderation
+    from craftwork.reviews.demo import seed_reviews
 
     steps = [
         ("jobs", lambda: seed_jobs(rng, fake, count=jobs)),
         ("gigs and mentors", lambda: seed_catalog(rng, images=images)),
+        ("gig orders and sessions", lambda: seed_orders(rng)),
         ("contracts", lambda: seed_contracts(rng)),
+        ("reviews", lambda: seed_reviews(rng)),
+        ("messages", lambda: seed_messages(rng)),
         ("credentials", lambda: seed_credentials(rng)),
+        ("moderation", lambda: seed_moderation(rng)),
     ]
     for label, step in steps:
         if stdout:

@@ -1,4 +1,4 @@
-"""Gigs: create, edit, packages, gallery, publish/pause, staff removal.
+"""Gigs: create, edit, packages, gallery, publish/pause, staff removal, moderation hide/reinstate.
 
 Owner checks answer "not found" for someone else's gig, so a caller cannot learn that the id exists.
 """
@@ -570,6 +570,74 @@ def gig_remove(*, actor, gig: Gig, reason: str) -> Gig:
                 "seller_id": str(locked.seller_id),
                 "title": locked.title,
                 "reason": reason,
+            },
+            actor=actor,
+        )
+    return locked
+
+
+def gig_hide(*, actor, gig: Gig, reason: str) -> Gig:
+    """Moderation takes a gig out of the catalog: staff, or the system (``actor=None``) for an
+    automatic hold. The gig is "removed" (the seller cannot edit or publish it) until staff
+    ``gig_reinstate`` it. Hiding a gig that is already down is a no-op. The seller is told by
+    the moderation notification, so no catalog notification is published for this."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise NotFound(_("Gig not found."))
+    reason = v.clean_fields({"reason": v.text(500, required=True)}, {"reason": reason})["reason"]
+    with transaction.atomic():
+        locked = Gig.objects.select_for_update().filter(pk=gig.pk).first()
+        if locked is None:
+            raise NotFound(_("Gig not found."))
+        if locked.status == GigStatus.REMOVED:
+            return locked
+        previous = locked.status
+        locked.status = GigStatus.REMOVED
+        locked.removed_reason = reason
+        locked.removed_at = timezone.now()
+        locked.save(update_fields=["status", "removed_reason", "removed_at", "updated_at"])
+        audit(
+            actor=actor,
+            action="catalog.gig_hidden",
+            target=locked,
+            details={"reason": reason, "from": previous},
+        )
+        publish(
+            "catalog.gig_hidden",
+            payload={"gig_id": str(locked.pk), "seller_id": str(locked.seller_id)},
+            actor=actor,
+        )
+    return locked
+
+
+def gig_reinstate(*, actor, gig: Gig, reason: str) -> Gig:
+    """Staff put a hidden (removed) gig back: active when it is complete and was published
+    before, else paused for the seller to finish and publish."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("Gig not found."))
+    reason = v.clean_fields({"reason": v.text(500, required=True)}, {"reason": reason})["reason"]
+    with transaction.atomic():
+        locked = Gig.objects.select_for_update().filter(pk=gig.pk).first()
+        if locked is None:
+            raise NotFound(_("Gig not found."))
+        if locked.status != GigStatus.REMOVED:
+            return locked
+        ready = locked.published_at is not None and not gig_publish_missing(locked)
+        locked.status = GigStatus.ACTIVE if ready else GigStatus.PAUSED
+        locked.removed_reason = ""
+        locked.removed_at = None
+        locked.save(update_fields=["status", "removed_reason", "removed_at", "updated_at"])
+        audit(
+            actor=actor,
+            action="catalog.gig_reinstated",
+            target=locked,
+            details={"reason": reason, "to": locked.status},
+        )
+        publish(
+            "catalog.gig_reinstated",
+            payload={
+                "gig_id": str(locked.pk),
+                "seller_id": str(locked.seller_id),
+                "status": locked.status,
             },
             actor=actor,
         )

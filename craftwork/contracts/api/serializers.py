@@ -192,6 +192,117 @@ class ContractAvailableOutput(serializers.Serializer):
     pay_timesheets = serializers.ListField(child=serializers.UUIDField())
     propose_milestone = serializers.BooleanField()
     log_time = serializers.BooleanField()
+    set_session_location = serializers.BooleanField()
+
+
+class ContractGigRequirementOutput(serializers.Serializer):
+    id = serializers.CharField()
+    question = serializers.CharField()
+    kind = serializers.CharField(help_text="text or choice")
+    choices = serializers.ListField(child=serializers.CharField())
+    required = serializers.BooleanField()
+
+
+class ContractGigAnswerOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="The question's id.")
+    question = serializers.CharField()
+    answer = serializers.CharField()
+
+
+class ContractGigDeliveryFileOutput(ContractDeliveryFileOutput):
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, stored) -> str:
+        contract_id = stored.delivery.order.contract_id
+        return self.context["request"].build_absolute_uri(
+            reverse("contracts-api:gig-file", args=[contract_id, stored.pk])
+        )
+
+
+class ContractGigDeliveryOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    number = serializers.IntegerField(help_text="1 for the first delivery, 2 after a revision...")
+    message = serializers.CharField()
+    submitted_by = serializers.UUIDField(source="submitted_by_id")
+    created_at = serializers.DateTimeField()
+    files = ContractGigDeliveryFileOutput(many=True, source="files.all")
+
+
+class ContractGigOrderOutput(serializers.Serializer):
+    gig_id = serializers.UUIDField()
+    package_id = serializers.UUIDField()
+    gig_title = serializers.CharField()
+    package_tier = serializers.CharField()
+    package_name = serializers.CharField()
+    package_description = serializers.CharField()
+    included = serializers.ListField(child=serializers.CharField())
+    quantity = serializers.IntegerField()
+    delivery_days = serializers.IntegerField()
+    revisions_allowed = serializers.IntegerField()
+    revision_count = serializers.IntegerField()
+    revisions_left = serializers.IntegerField()
+    requirements = ContractGigRequirementOutput(many=True)
+    answers = ContractGigAnswerOutput(many=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(
+        allow_null=True, help_text="answered_at + delivery_days; null until answered."
+    )
+    late = serializers.SerializerMethodField(help_text="Not delivered by due_at.")
+    late_at = serializers.DateTimeField(allow_null=True)
+    first_delivered_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    auto_complete_at = serializers.SerializerMethodField(
+        help_text="When a delivery is completed automatically (while delivered)."
+    )
+    dispute_id = serializers.CharField(source="dispute_ref")
+    deliveries = ContractGigDeliveryOutput(many=True, source="deliveries.all")
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_late(self, order) -> bool:
+        return order.contract.state == "late" or (
+            order.contract.state == "in_progress" and order.is_overdue
+        )
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_auto_complete_at(self, order):
+        contract = order.contract
+        return contract.timer_due_at if contract.state == "delivered" else None
+
+
+class ContractCancelPreviewOutput(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    rule = serializers.CharField(help_text="free, policy, mentor, staff or started")
+    message = serializers.CharField()
+    to_client = ContractMoneyOutput()
+    to_provider = ContractMoneyOutput(help_text="Released to the mentor, less the platform fee.")
+
+
+class ContractSessionOutput(serializers.Serializer):
+    reservation_id = serializers.UUIDField()
+    offering_id = serializers.UUIDField()
+    topic = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    mentor_timezone = serializers.CharField()
+    meeting_url = serializers.CharField(help_text="Only the two parties see it.")
+    meeting_place = serializers.CharField(help_text="Only the two parties see it.")
+    absent_party = serializers.CharField(help_text='"", client or provider')
+    absence_reported_at = serializers.DateTimeField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    next_timer_at = serializers.DateTimeField(
+        source="contract.timer_due_at",
+        allow_null=True,
+        help_text="Automatic completion (scheduled) or refund (absence reported).",
+    )
+    dispute_id = serializers.CharField(source="dispute_ref")
+    cancel_preview = serializers.SerializerMethodField(
+        help_text="What cancelling now would do for the caller (null when they cannot)."
+    )
+
+    @extend_schema_field(ContractCancelPreviewOutput(allow_null=True))
+    def get_cancel_preview(self, booking):
+        preview = self.context.get("cancel_preview")
+        return preview.as_dict() if preview is not None else None
 
 
 class ContractDetailOutput(ContractListOutput):
@@ -210,10 +321,22 @@ class ContractDetailOutput(ContractListOutput):
         help_text="What the caller may do right now: transition names per object, milestones "
         "to fund, timesheets to pay, and whether they may propose milestones or log time."
     )
+    gig_order = serializers.SerializerMethodField(help_text="Gig orders only (else null).")
+    session = serializers.SerializerMethodField(help_text="Sessions only (else null).")
 
     @extend_schema_field(ContractAvailableOutput)
     def get_available_transitions(self, contract):
         return self.context["actions"].as_dict()
+
+    @extend_schema_field(ContractGigOrderOutput(allow_null=True))
+    def get_gig_order(self, contract):
+        order = self.context.get("gig_order")
+        return ContractGigOrderOutput(order, context=self.context).data if order else None
+
+    @extend_schema_field(ContractSessionOutput(allow_null=True))
+    def get_session(self, contract):
+        booking = self.context.get("session")
+        return ContractSessionOutput(booking, context=self.context).data if booking else None
 
 
 class ContractPaymentOutput(serializers.Serializer):
@@ -315,3 +438,28 @@ class ContractTimeLogUpdateInput(StrictSerializer):
     date = serializers.DateField(required=False)
     minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
     description = serializers.CharField(max_length=500, required=False)
+
+
+class ContractGigRequirementsInput(StrictSerializer):
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=4000, trim_whitespace=False),
+        help_text="Question id → answer (a choice question's answer is one of its choices).",
+    )
+
+    def validate_answers(self, value):
+        if len(value) > 20:
+            raise serializers.ValidationError("At most 20 answers.")
+        return value
+
+
+class ContractReasonInput(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=MAX_NOTE_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class ContractSessionLocationInput(StrictSerializer):
+    meeting_url = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="http(s) link."
+    )
+    meeting_place = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import order_views as o
 from . import views as v
 
 app_name = "contracts-api"
@@ -33,4 +34,31 @@ urlpatterns = [
     path(TS + "reject/", v.TimesheetRejectApi.as_view(), name="timesheet-reject"),
     path(TS + "pay/", v.TimesheetPayApi.as_view(), name="timesheet-pay"),
     path(C + "files/<uuid:file_pk>/", v.DeliveryFileApi.as_view(), name="file"),
+    # gig orders
+    path(C + "gig/", o.GigOrderApi.as_view(), name="gig"),
+    path(C + "gig/requirements/", o.GigRequirementsApi.as_view(), name="gig-requirements"),
+    path(C + "gig/deliver/", o.GigDeliverApi.as_view(), name="gig-deliver"),
+    path(C + "gig/accept/", o.GigAcceptApi.as_view(), name="gig-accept"),
+    path(
+        C + "gig/request-revision/",
+        o.GigRequestRevisionApi.as_view(),
+        name="gig-request-revision",
+    ),
+    path(C + "gig/cancel-late/", o.GigCancelLateApi.as_view(), name="gig-cancel-late"),
+    path(C + "gig/files/<uuid:file_pk>/", o.GigFileApi.as_view(), name="gig-file"),
+    # sessions
+    path(C + "session/", o.SessionApi.as_view(), name="session"),
+    path(
+        C + "session/cancel-preview/",
+        o.SessionCancelPreviewApi.as_view(),
+        name="session-cancel-preview",
+    ),
+    path(C + "session/confirm/", o.SessionConfirmApi.as_view(), name="session-confirm"),
+    path(C + "session/cancel/", o.SessionCancelApi.as_view(), name="session-cancel"),
+    path(
+        C + "session/report-absence/",
+        o.SessionReportAbsenceApi.as_view(),
+        name="session-report-absence",
+    ),
+    path(C + "session/contest/", o.SessionContestApi.as_view(), name="session-contest"),
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -16,6 +17,7 @@ from craftwork.core.money import Money
 from .. import selectors, services
 from ..models import ContractState
 from ..views import file_response
+from ..workflows.session import cancellation_preview
 from . import serializers as s
 
 TAG = "contracts"
@@ -24,8 +26,20 @@ TAG = "contracts"
 def _detail_response(request, pk, status_code=status.HTTP_200_OK):
     contract = selectors.contract_detail(request.user, pk)
     actions = selectors.available_actions(contract, request.user)
-    data = s.ContractDetailOutput(contract, context={"request": request, "actions": actions}).data
+    context = {"request": request, "actions": actions, **order_context(contract, request.user)}
+    data = s.ContractDetailOutput(contract, context=context).data
     return Response(data, status=status_code)
+
+
+def order_context(contract, user) -> dict:
+    """The gig order or session booking (with the caller's cancellation preview) to serialize."""
+    context = {"gig_order": selectors.gig_order_of(contract)}
+    booking = selectors.session_booking_of(contract)
+    context["session"] = booking
+    role = contract.role_of(user)
+    if booking is not None and role and contract.state == ContractState.SCHEDULED:
+        context["cancel_preview"] = cancellation_preview(contract, booking, role, timezone.now())
+    return context
 
 
 def _valid(serializer_class, request, **kwargs):

@@ -18,6 +18,10 @@ BADGES = {
     "submitted": "badge-warning",
     "delivered": "badge-warning",
     "changes_requested": "badge-warning",
+    "awaiting_requirements": "badge-warning",
+    "late": "badge-danger",
+    "absence_reported": "badge-warning",
+    "no_show": "badge-danger",
 }
 
 

@@ -4,11 +4,17 @@ contract = ContractFactory()                       # fixed price, awaiting fundi
 contract = FundedContractFactory()                 # its milestone paid into escrow
 contract = HourlyContractFactory(provider=me)      # hourly, 10 h/week at 50.00 USD
 payment = fund_milestone(contract.milestones.get())
+order = gig_order(requirements=[{"question": "Your brand name?"}])   # paid, awaiting answers
+session = session_booking()                        # paid, scheduled tomorrow 10:00 UTC
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, time, timedelta
+
 import factory
+from django.utils import timezone
 
 from craftwork.accounts.tests.factories import FreelancerFactory, UserFactory
 from craftwork.contracts import services
@@ -104,3 +110,102 @@ class HourlyContractFactory(ContractFactory):
     source = "invitation"
     source_ref = factory.Sequence(lambda n: f"test-invitation-{n}")
     terms = factory.LazyFunction(hourly_terms)
+
+
+# --- gig orders and sessions (paid through checkout in real life) -------------------------------
+
+
+def fund_escrow(contract_id, client, amount: Money) -> None:
+    """What payments does before calling the orders functions: the line's amount in escrow."""
+    from craftwork.payments.services import escrow_fund
+
+    escrow_fund(
+        contract_ref=f"contract:{contract_id}",
+        client=client,
+        amount=amount,
+        idempotency_key=f"test-fund:{contract_id}",
+    )
+
+
+def gig_order(
+    *,
+    client=None,
+    seller=None,
+    requirements=(),
+    price: int = 12_000,
+    delivery_days: int = 4,
+    revisions: int = 2,
+    quantity: int = 1,
+    policy: str | None = None,
+    fund: bool = True,
+):
+    """A paid gig-order contract (``requirements``: dicts for catalog's gig_requirements_set)."""
+    from craftwork.catalog import services as catalog
+    from craftwork.catalog.tests.factories import GigFactory
+    from craftwork.contracts.orders import gig_order_create
+
+    client = client or UserFactory()
+    seller = seller or FreelancerFactory()
+    package = {
+        "tier": "basic",
+        "name": "Basic",
+        "price": price // quantity,
+        "delivery_days": delivery_days,
+        "revisions": revisions,
+    }
+    gig = GigFactory(active=True, seller=seller, packages=[package])
+    if requirements:
+        catalog.gig_requirements_set(actor=seller, gig=gig, requirements=list(requirements))
+    contract_id = uuid.uuid4()
+    if fund:
+        fund_escrow(contract_id, client, usd(price))
+    return gig_order_create(
+        contract_id=contract_id,
+        source_ref=f"checkout-line:{uuid.uuid4()}",
+        client=client,
+        provider=seller,
+        package_ref=str(gig.packages.get().pk),
+        quantity=quantity,
+        price=usd(price),
+        cancellation_policy=policy,
+    )
+
+
+def next_slot(days: int = 1, hour: int = 10) -> datetime:
+    """A start the default OfferingFactory availability (every day 09-17 UTC) offers."""
+    day = (timezone.now() + timedelta(days=days)).astimezone(UTC).date()
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+
+
+def session_booking(
+    *,
+    client=None,
+    mentor=None,
+    start: datetime | None = None,
+    price: int = 6_000,
+    policy: str | None = None,
+    fund: bool = True,
+):
+    """A paid, scheduled session contract (by default tomorrow 10:00-11:00 UTC)."""
+    from craftwork.catalog import services as catalog
+    from craftwork.catalog.tests.factories import OfferingFactory
+    from craftwork.contracts.orders import session_booking_create
+
+    client = client or UserFactory()
+    mentor = mentor or FreelancerFactory()
+    offering = OfferingFactory(mentor=mentor, price=price)
+    reservation = catalog.slot_reserve(
+        offering=offering, start=start or next_slot(), client=client, actor=None
+    )
+    contract_id = uuid.uuid4()
+    if fund:
+        fund_escrow(contract_id, client, usd(price))
+    return session_booking_create(
+        contract_id=contract_id,
+        source_ref=f"checkout-line:{uuid.uuid4()}",
+        client=client,
+        provider=mentor,
+        reservation=reservation,
+        price=usd(price),
+        cancellation_policy=policy,
+    )

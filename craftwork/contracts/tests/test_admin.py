@@ -33,3 +33,14 @@ def test_the_cancel_action_goes_through_the_process(staff_client, funded, contra
     delivered.refresh_from_db()
     assert delivered.refunded_minor == 50_000
     assert funded.history.get(subject="contract", transition="cancel").actor_role == "staff"
+
+
+def test_gig_orders_and_sessions_show_their_details(staff_client):
+    from .factories import gig_order, session_booking
+
+    order = gig_order()
+    session = session_booking()
+    page = staff_client.get(reverse("admin:contracts_contract_change", args=[order.pk]))
+    assert page.status_code == 200 and order.gig_order.package_name in page.content.decode()
+    page = staff_client.get(reverse("admin:contracts_contract_change", args=[session.pk]))
+    assert page.status_code == 200 and session.session_booking.topic in page.content.decode()

@@ -6,13 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
 from craftwork.accounts.tests.factories import UserFactory
 from craftwork.core.realtime import push_to_user
-from craftwork.core.websocket import SessionOrJWTAuthMiddleware
+from craftwork.core.websocket import SessionOrJWTAuthMiddleware, user_group
 from craftwork.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,3 +66,18 @@ def test_jwt_socket_receives_pushes_for_its_user_only():
         {"type": "notification", "data": {"n": 2}},
         {"type": "pong"},
     ]
+
+
+def test_push_from_sync_code_running_on_an_event_loop_thread(caplog):
+    """Playwright's sync API runs code this way in the browser tests: the push still goes out."""
+    user = UserFactory()
+    layer = get_channel_layer()
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(user_group(user.pk), channel)
+        push_to_user(user.pk, "notification", {"n": 3})
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    assert run_async(scenario) == {"type": "push", "event": "notification", "data": {"n": 3}}
+    assert "could not push" not in caplog.text

@@ -15,7 +15,7 @@ from .factories import SCORES, make_credential, upload_credential
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("seeded_document_types"),
 ]
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from craftwork.core.api.serializers import StrictSerializer
 from craftwork.core.markdown import render_markdown
 from craftwork.profiles.models import Currency, Skill, SkillCategory
+from craftwork.reviews.api.serializers import RatingBriefOutput, user_rating_in_list
 
 from .. import process
 from ..models import (
@@ -288,10 +289,15 @@ class ProposalOutput(_PriceFields):
 
 class ProposalForClientOutput(ProposalOutput):
     bidder = serializers.SerializerMethodField()
+    bidder_rating = serializers.SerializerMethodField()
 
     @extend_schema_field(JobBidderOutput)
     def get_bidder(self, proposal) -> dict:
         return JobBidderOutput(bidder_summary(proposal.freelancer)).data
+
+    @extend_schema_field(RatingBriefOutput)
+    def get_bidder_rating(self, proposal) -> dict:
+        return user_rating_in_list(self, proposal.freelancer_id, key=lambda p: p.freelancer_id)
 
 
 class JobInvitationOutput(_PriceFields):

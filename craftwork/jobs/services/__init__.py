@@ -14,6 +14,7 @@ from .jobs import (
     job_close,
     job_create,
     job_publish,
+    job_remove,
     job_update,
 )
 from .proposals import (
@@ -40,6 +41,7 @@ __all__ = [
     "job_close",
     "job_create",
     "job_publish",
+    "job_remove",
     "job_update",
     "proposal_accept",
     "proposal_attachment_add",

@@ -222,6 +222,21 @@ def job_cancel(*, actor, job: Job, reason: str = "") -> Job:
     return locked
 
 
+def job_remove(*, actor, job: Job, reason: str) -> Job:
+    """Moderators take a job down for good: an open job is closed (live proposals declined,
+    pending invitations withdrawn); moderation keeps it out of public view. The client is told
+    by the moderation notification."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("Job not found."))
+    reason = validation.clean_reason(reason)
+    with transaction.atomic():
+        locked = lock_job(job.pk)
+        if locked.status == JobStatus.OPEN:
+            apply(locked, "close", role=SYSTEM, actor=actor, note=reason)
+            wind_down(locked, actor=actor, reason=_("This job was removed by our moderators."))
+    return locked
+
+
 # --- attachments -------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.events import publish
+from craftwork.moderation.selectors import is_hidden
 
 from .. import validation
 from ..models import (
@@ -58,6 +59,11 @@ def _check_can_bid(job: Job, actor) -> None:
     if is_user(actor, job.client_id):
         raise PermissionDenied(_("You cannot bid on your own job."), code="own_job")
     require_hiring(job)
+    if is_hidden(kind="job", object_id=job.pk):
+        raise PermissionDenied(
+            _("This job is being reviewed by our moderators and takes no proposals now."),
+            code="job_hidden",
+        )
     if job.visibility == Visibility.INVITE_ONLY and not _is_invited(job, actor):
         raise PermissionDenied(
             _("This job takes proposals by invitation only."), code="invite_only"

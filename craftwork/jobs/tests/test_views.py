@@ -196,6 +196,21 @@ class TestPosting:
         )
         assert owner.get(reverse("jobs:close", args=[draft.pk])).status_code == 405
 
+    def test_publishing_says_who_can_bid(self, client_user):
+        owner = browser(client_user)
+        public = JobFactory(client=client_user, draft=True)
+        private = JobFactory(client=client_user, draft=True, invite_only=True)
+        said = {
+            job.visibility: owner.post(
+                reverse("jobs:publish", args=[job.pk]), follow=True
+            ).content.decode()
+            for job in (public, private)
+        }
+        assert "open for proposals" in said["public"]
+        assert "Only the freelancers you invite" not in said["public"]
+        assert "Only the freelancers you invite can see it" in said["invite_only"]
+        assert "open for proposals" not in said["invite_only"]
+
     def test_attachments_on_the_job_page(self, job, pdf_upload):
         owner = browser(job.client)
         owner.post(reverse("jobs:attachment-add", args=[job.pk]), {"file": pdf_upload()})
@@ -274,7 +289,8 @@ class TestProposals:
         content = response.content.decode()
         assert content.count('data-testid="proposal-row"') == 5
         assert profile.headline in content and 'data-testid="verified-email"' in content
-        assert 'data-testid="accept-proposal"' in content and "rating" not in content.lower()
+        assert 'data-testid="accept-proposal"' in content
+        assert 'data-testid="rating-inline">No reviews yet<' in content  # only real reviews count
         assert (
             browser(ClientFactory()).get(reverse("jobs:proposals", args=[job.pk])).status_code
             == 404

@@ -17,6 +17,7 @@ from ..models import (
     LedgerAccount,
     LedgerEntry,
     Payment,
+    PaymentLine,
     Payout,
     PayoutMethod,
     Receipt,
@@ -68,11 +69,33 @@ class FeeBreakdownSerializer(serializers.Serializer):
     client_fee_bps = serializers.IntegerField()
 
 
+class PaymentLineSerializer(serializers.ModelSerializer):
+    amount = MoneyOutField()
+    client_fee = MoneyOutField()
+    total = MoneyOutField()
+
+    class Meta:
+        model = PaymentLine
+        fields = [
+            "id",
+            "position",
+            "reference",
+            "escrow_ref",
+            "description",
+            "amount",
+            "client_fee",
+            "total",
+            "fulfilled_at",
+            "fulfillment_error",
+        ]
+
+
 class CheckoutPaymentSerializer(serializers.ModelSerializer):
     amount = MoneyOutField()
     client_fee = MoneyOutField()
     total = MoneyOutField()
     checkout_url = serializers.SerializerMethodField()
+    lines = PaymentLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Payment
@@ -85,6 +108,8 @@ class CheckoutPaymentSerializer(serializers.ModelSerializer):
             "purpose",
             "reference",
             "escrow_ref",
+            "is_split",
+            "lines",
             "description",
             "provider",
             "checkout_url",
@@ -105,15 +130,21 @@ class CheckoutPaymentSerializer(serializers.ModelSerializer):
 
 class CardRefundSerializer(serializers.ModelSerializer):
     amount = MoneyOutField()
+    client_fee = MoneyOutField()
+    total = MoneyOutField()
     payment_id = serializers.UUIDField(read_only=True)
+    line_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
         model = Refund
         fields = [
             "id",
             "payment_id",
+            "line_id",
             "status",
             "amount",
+            "client_fee",
+            "total",
             "origin",
             "reason",
             "failure_reason",

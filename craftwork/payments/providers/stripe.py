@@ -86,18 +86,7 @@ class StripeProvider(PaymentProvider):
                 "mode": "payment",
                 "client_reference_id": str(payment.pk),
                 "customer_email": payment.payer.email,
-                "line_items": [
-                    {
-                        "quantity": 1,
-                        "price_data": {
-                            "currency": payment.currency.lower(),
-                            "unit_amount": payment.total.minor,
-                            "product_data": {
-                                "name": (payment.description or payment.reference)[:250]
-                            },
-                        },
-                    }
-                ],
+                "line_items": _line_items(payment),
                 "payment_intent_data": {
                     "metadata": metadata,
                     "description": payment.description[:250],
@@ -151,7 +140,7 @@ class StripeProvider(PaymentProvider):
             self.client.v1.refunds.create,
             params={
                 "payment_intent": payment.provider_intent_id,
-                "amount": refund.amount_minor,
+                "amount": refund.total.minor,
                 "metadata": {"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
             },
             options={"idempotency_key": f"refund:{refund.pk}"},
@@ -253,3 +242,26 @@ class StripeProvider(PaymentProvider):
         except (ValueError, UnicodeDecodeError) as exc:
             raise MalformedPayload() from exc
         return json.loads(raw_body)
+
+
+def _line_item(currency: str, amount_minor: int, name: str) -> dict:
+    return {
+        "quantity": 1,
+        "price_data": {
+            "currency": currency.lower(),
+            "unit_amount": amount_minor,
+            "product_data": {"name": name[:250]},
+        },
+    }
+
+
+def _line_items(payment) -> list[dict]:
+    """One item for a payment; one per line (its amount plus its service fee) for a split
+    payment, so Checkout shows the cart and the items add up to ``payment.total``."""
+    if not payment.is_split:
+        name = payment.description or payment.reference
+        return [_line_item(payment.currency, payment.total.minor, name)]
+    return [
+        _line_item(payment.currency, line.total.minor, line.description or line.reference)
+        for line in payment.lines.order_by("position")
+    ]

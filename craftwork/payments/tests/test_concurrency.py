@@ -437,3 +437,58 @@ def test_randomized_operations_keep_the_ledger_exact(settings):
         assert summary.pending.is_zero
         assert (summary.available + summary.in_transit).minor == amount
         assert summary.lifetime_earned.minor == world.earned[(user_id, currency)]
+
+
+# --- contract fulfilment racing approval (the lock hook) --------------------------------------
+
+
+def _contract_with_a_submitted_and_a_paid_but_unapplied_milestone():
+    """A started contract: milestone 1 submitted (approval releases from the escrow), milestone
+    2 charged at the sandbox but not yet applied here (applying funds the same escrow)."""
+    from craftwork.contracts import services as contracts
+    from craftwork.contracts.models import Milestone
+    from craftwork.contracts.tests.factories import FundedContractFactory
+    from craftwork.payments.providers.sandbox import engine
+
+    contract = FundedContractFactory(started=True)
+    first = contract.milestones.get()
+    contracts.milestone_submit(milestone=first, message="done", actor=contract.provider)
+    extra = contracts.milestone_propose(
+        contract=contract, title="Extra", amount=usd(20_000), actor=contract.provider
+    )
+    contracts.contract_transition(obj=extra, transition="agree", actor=contract.client)
+    payment = contracts.milestone_fund_start(
+        milestone=Milestone.objects.get(pk=extra.pk), actor=contract.client
+    )
+    engine.confirm_card(
+        payment.provider_intent_id, number="4242424242424242", expiry="12/40", cvc="123", name="A B"
+    )
+    return contract, Milestone.objects.get(pk=first.pk), payment
+
+
+def test_fulfilment_racing_approval_on_one_contract_never_deadlocks(settings):
+    """Approval locks contract → ledger; fulfilment takes the contract lock (register's lock
+    hook) before the Payment and ledger locks, so the two queue instead of deadlocking."""
+    from craftwork.contracts import services as contracts
+    from craftwork.contracts.models import Milestone
+    from craftwork.payments import checkout
+
+    settings.SANDBOX_WEBHOOK_AUTO_DELIVER = False
+    cases = [_contract_with_a_submitted_and_a_paid_but_unapplied_milestone() for _ in range(4)]
+
+    def work(index):
+        contract, milestone, payment = cases[index // 2]
+        if index % 2 == 0:
+            return contracts.milestone_approve(
+                milestone=Milestone.objects.get(pk=milestone.pk), actor=contract.client
+            )
+        return checkout.payment_refresh(payment=payment)
+
+    results = run_in_threads(len(cases) * 2, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    for contract, milestone, payment in cases:
+        assert Milestone.objects.get(pk=milestone.pk).state == "released"
+        assert contract.milestones.get(position=2).state == "funded"
+        assert selectors.escrow_balance(contract.escrow_ref, "USD") == usd(20_000)
+    report = reconcile()
+    assert report.ok, report.problems

@@ -151,3 +151,109 @@ def test_idempotent_withdrawal(provider):
             user=provider, amount=usd(3_000), method=method, idempotency_key="k", actor=provider
         )
     assert Payout.objects.count() == 1
+
+
+# --- paid, then returned by the bank ----------------------------------------------------------
+
+
+def _paid_payout(provider, commit):
+    with commit():
+        payout = payouts.payout_request(
+            user=provider,
+            amount=usd(20_000),
+            method=bank(provider),
+            idempotency_key="w1",
+            actor=provider,
+        )
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PAID
+    return payout
+
+
+def test_a_paid_payout_returned_by_the_bank_goes_back_to_the_wallet(provider, commit):
+    from craftwork.core.models import AuditLog
+    from craftwork.notifications.models import Notification
+    from craftwork.payments.models import LedgerTransaction, TransactionKind
+    from craftwork.payments.providers.sandbox import engine
+    from craftwork.payments.providers.sandbox.models import SandboxEvent
+
+    payout = _paid_payout(provider, commit)
+    assert selectors.wallet_summary(provider, "USD").available == usd(30_000)
+    with commit():
+        engine.return_payout(payout.provider_reference)
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.RETURNED
+    assert payout.returned_at is not None and payout.failure_reason
+    assert payout.return_transaction.kind == TransactionKind.PAYOUT_RETURN
+    assert selectors.wallet_summary(provider, "USD").available == usd(50_000)
+    notice = Notification.objects.get(recipient=provider, type="payout_returned")
+    assert "$200.00" in notice.title
+    assert AuditLog.objects.filter(action="payments.payout_returned").count() == 1
+    # Replays and shuffled redeliveries of every payout event move nothing more.
+    with commit():
+        engine.redeliver(SandboxEvent.objects.filter(type__startswith="payout."), seed=3)
+    with commit():
+        engine.return_payout(payout.provider_reference)  # the sandbox answers, nothing new
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.RETURNED
+    assert LedgerTransaction.objects.filter(kind=TransactionKind.PAYOUT_RETURN).count() == 1
+    assert selectors.wallet_summary(provider, "USD").available == usd(50_000)
+    assert Notification.objects.filter(recipient=provider, type="payout_returned").count() == 1
+    # The money can be withdrawn again.
+    with commit():
+        again = payouts.payout_request(
+            user=provider,
+            amount=usd(50_000),
+            method=bank(provider),
+            idempotency_key="w2",
+            actor=provider,
+        )
+    again.refresh_from_db()
+    assert again.status == Payout.Status.PAID
+
+
+def test_failed_before_paid_out_of_order_ends_failed_once(provider, settings, commit):
+    from craftwork.payments.models import LedgerTransaction
+    from craftwork.payments.providers.sandbox import engine
+    from craftwork.payments.providers.sandbox.models import SandboxEvent
+
+    settings.SANDBOX_WEBHOOK_AUTO_DELIVER = False
+    with commit():
+        payout = payouts.payout_request(
+            user=provider,
+            amount=usd(20_000),
+            method=bank(provider),
+            idempotency_key="w1",
+            actor=provider,
+        )
+    payout.refresh_from_db()
+    engine.settle_payout(payout.provider_reference)
+    engine.return_payout(payout.provider_reference)
+    paid, failed = (
+        SandboxEvent.objects.get(type="payout.paid"),
+        SandboxEvent.objects.get(type="payout.failed"),
+    )
+    with commit():
+        engine.deliver(failed.event_id)
+        engine.deliver(paid.event_id)
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.FAILED
+    assert selectors.wallet_summary(provider, "USD").available == usd(50_000)
+    assert not LedgerTransaction.objects.filter(kind__in=["payout_complete", "payout_return"])
+
+
+def test_only_a_paid_payout_can_be_returned(provider, commit):
+    from craftwork.core.errors import InvalidTransition
+    from craftwork.payments import services
+
+    payout = payouts.payout_request(
+        user=provider, amount=usd(2_000), method=bank(provider), idempotency_key="w", actor=provider
+    )
+    with pytest.raises(InvalidTransition):
+        services.payout_return(payout=payout, reason="x")
+    services.payout_complete(payout=payout, provider_reference="po_1")
+    first = services.payout_return(payout=payout, reason="returned")
+    assert services.payout_return(payout=payout, reason="again").pk == first.pk
+    assert Payout.objects.get(pk=payout.pk).failure_reason == "returned"
+    with pytest.raises(InvalidTransition):
+        services.payout_complete(payout=payout)

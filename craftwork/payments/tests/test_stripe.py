@@ -258,7 +258,9 @@ def test_refund_request(fake, api_client, commit):
         )
     sent = fake.last("POST", "/v1/refunds")
     assert sent["data"]["payment_intent"] == "pi_123"
-    assert sent["data"]["amount"] == "2500"
+    # 2,500 out of the escrow and its share of the client service fee (docs/money.md).
+    share = payment.client_fee.minor * 2_500 // payment.amount.minor
+    assert sent["data"]["amount"] == str(2_500 + share)
     assert sent["headers"]["Idempotency-Key"] == f"refund:{refund.pk}"
     refund.refresh_from_db()
     assert (refund.status, refund.provider_refund_id) == ("succeeded", "re_1")

@@ -3,11 +3,12 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from craftwork.accounts.models import Membership, User
 from craftwork.accounts.tests.conftest import STRONG_PASSWORD
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from craftwork.web.tests.e2e.browser import link_from_last_email
+from craftwork.web.tests.e2e.browser import assert_fits_phone, link_from_last_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,24 +36,24 @@ def test_signup_verify_logout_and_login_on_a_phone(phone_page, settings):
     page.get_by_test_id("signup-password").fill(STRONG_PASSWORD)
     page.get_by_test_id("signup-password-confirm").fill("not the same password")
     page.get_by_test_id("signup-submit").click()
-    assert page.get_by_text("The two passwords do not match.").is_visible()
+    expect(page.get_by_text("The two passwords do not match.")).to_be_visible()
 
     page.get_by_test_id("signup-password").fill(STRONG_PASSWORD)
     page.get_by_test_id("signup-password-confirm").fill(STRONG_PASSWORD)
     page.get_by_test_id("signup-submit").click()
     page.wait_for_url(re.compile(r"/accounts/verify/sent/$"))
-    assert page.get_by_test_id("verify-email-sent").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.get_by_test_id("verify-email-sent")).to_be_visible()
+    assert_fits_phone(page)
 
     page.goto(link_from_last_email(r"/accounts/verify/"))
-    assert page.get_by_text("your email address is verified").is_visible()
+    expect(page.get_by_text("your email address is verified")).to_be_visible()
     user = User.objects.get(email="maya@example.com")
     assert user.email_verified and user.is_client and user.is_freelancer
 
     page.get_by_role("checkbox", name="Menu").click()
     page.get_by_role("button", name="Log out").click()
     log_in(page, "maya@example.com", "wrong password")
-    assert "not correct" in page.get_by_test_id("login-error").inner_text()
+    expect(page.get_by_test_id("login-error")).to_contain_text("not correct", use_inner_text=True)
     log_in(page, "maya@example.com", STRONG_PASSWORD)
     page.wait_for_url(re.compile(r"/dashboard/$"))
 
@@ -62,9 +63,9 @@ def test_lockout_message_in_the_browser(page, settings):
     user = UserFactory()
     log_in(page, user.email, "guess-one")
     log_in(page, user.email, "guess-two")
-    assert "locked" in page.get_by_test_id("login-error").inner_text()
+    expect(page.get_by_test_id("login-error")).to_contain_text("locked", use_inner_text=True)
     log_in(page, user.email, DEFAULT_PASSWORD)
-    assert "locked" in page.get_by_test_id("login-error").inner_text()
+    expect(page.get_by_test_id("login-error")).to_contain_text("locked", use_inner_text=True)
 
 
 def test_create_organization_invite_and_accept(browser, live_server):
@@ -80,7 +81,7 @@ def test_create_organization_invite_and_accept(browser, live_server):
     page.get_by_test_id("invite-email").fill(invitee.email)
     page.get_by_test_id("invite-role").select_option("admin")
     page.get_by_test_id("invite-submit").click()
-    assert page.get_by_test_id("invitation-list").get_by_text(invitee.email).is_visible()
+    expect(page.get_by_test_id("invitation-list").get_by_text(invitee.email)).to_be_visible()
     link = link_from_last_email(r"/accounts/invitations/")
     owner_context.close()
 
@@ -92,6 +93,6 @@ def test_create_organization_invite_and_accept(browser, live_server):
     page.get_by_test_id("login-submit").click()
     page.get_by_test_id("invitation-accept-submit").click()
     page.wait_for_url(re.compile(r"/accounts/organizations/[0-9a-f-]{36}/$"))
-    assert page.get_by_test_id("member-table").get_by_text(invitee.email).is_visible()
+    expect(page.get_by_test_id("member-table").get_by_text(invitee.email)).to_be_visible()
     invitee_context.close()
     assert Membership.objects.get(user=invitee).role == "admin"

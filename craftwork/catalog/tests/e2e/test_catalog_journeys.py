@@ -4,9 +4,11 @@ calendar and a guest sees the free times in their own time zone."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, FreelancerFactory
 from craftwork.catalog.models import Gig, GigStatus
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 from ..factories import OfferingFactory
 
@@ -54,11 +56,10 @@ def test_seller_publishes_a_gig_and_a_guest_compares_packages_on_a_phone(
     phone_page.wait_for_url(re.compile(rf"/gigs/{gig.pk}/$"))
     assert phone_page.get_by_test_id("package-table").is_hidden()
     cards = phone_page.get_by_test_id("package-cards")
-    assert cards.is_visible()
+    expect(cards).to_be_visible()
     assert "$90.00" in cards.inner_text() and "Vector files" in cards.inner_text()
     assert phone_page.get_by_test_id("gig-description").locator("script").count() == 0
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375
+    assert_fits_phone(phone_page)
 
 
 def test_mentor_sets_availability_and_a_guest_sees_slots_in_their_zone(
@@ -77,15 +78,17 @@ def test_mentor_sets_availability_and_a_guest_sees_slots_in_their_zone(
         rows.nth(index).get_by_test_id("rule-end_time").fill("12:00")
     page.get_by_test_id("availability-save").click()
     page.wait_for_load_state()
-    assert "10:00" in page.get_by_test_id("week-grid").inner_text()
+    expect(page.get_by_test_id("week-grid")).to_contain_text("10:00", use_inner_text=True)
 
     phone_page.goto(f"/mentors/sessions/{offering.pk}/")
     phone_page.get_by_label("Show times in").select_option("America/New_York")
     phone_page.get_by_role("button", name="Show times").click()
     phone_page.wait_for_load_state()
-    assert "America/New_York" in phone_page.get_by_test_id("slots-timezone").inner_text()
+    expect(phone_page.get_by_test_id("slots-timezone")).to_contain_text(
+        "America/New_York", use_inner_text=True
+    )
     times = phone_page.get_by_test_id("slot").all_inner_texts()
     assert times, "free slots are listed"
     # 10:00 and 11:00 in Madrid are 04:00/05:00 (or 05:00/06:00 around clock changes) in New York.
     assert set(times) <= {"04:00", "05:00", "06:00"}
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(phone_page)

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD
 from craftwork.contracts.models import Contract
 from craftwork.contracts.tests.factories import ContractFactory
 from craftwork.payments.selectors import wallet_summary
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +44,7 @@ def test_fund_deliver_revise_approve(phone_page):
     log_in(page, client)
     page.goto("/contracts/")
     page.get_by_role("link", name="Shop logo").click()
-    assert page.get_by_test_id("contract-state").get_attribute("data-state") == "pending_funding"
+    expect(page.get_by_test_id("contract-state")).to_have_attribute("data-state", "pending_funding")
     page.get_by_test_id("fund-milestone").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
@@ -52,14 +54,14 @@ def test_fund_deliver_revise_approve(phone_page):
     page.get_by_test_id("card-submit").click()
     page.get_by_test_id("continue").click()
     page.wait_for_url(re.compile(rf"/contracts/{contract.pk}/"))
-    assert page.get_by_test_id("contract-state").get_attribute("data-state") == "active"
+    expect(page.get_by_test_id("contract-state")).to_have_attribute("data-state", "active")
 
     log_in(page, freelancer)
     open_contract(page, contract)
     page.get_by_test_id("submit-form").get_by_label("Message to the client").fill("First version")
     page.get_by_test_id("submit-work").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("contract-state").get_attribute("data-state") == "delivered"
+    expect(page.get_by_test_id("contract-state")).to_have_attribute("data-state", "delivered")
 
     log_in(page, client)
     open_contract(page, contract)
@@ -67,7 +69,7 @@ def test_fund_deliver_revise_approve(phone_page):
     page.get_by_test_id("action-request_changes").get_by_role("textbox").fill("Use the brand green")
     page.get_by_test_id("action-request_changes").get_by_role("button").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("milestone").get_attribute("data-state") == "changes_requested"
+    expect(page.get_by_test_id("milestone")).to_have_attribute("data-state", "changes_requested")
 
     log_in(page, freelancer)
     open_contract(page, contract)
@@ -79,10 +81,10 @@ def test_fund_deliver_revise_approve(phone_page):
     open_contract(page, contract)
     page.get_by_test_id("action-approve").get_by_role("button").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("contract-state").get_attribute("data-state") == "completed"
+    expect(page.get_by_test_id("contract-state")).to_have_attribute("data-state", "completed")
     timeline = page.get_by_test_id("timeline").inner_text()
     assert "Request changes" in timeline and "Approve and pay" in timeline
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(page)
 
     assert Contract.objects.get(pk=contract.pk).state == "completed"
     assert wallet_summary(freelancer, "USD").pending.minor == 45_000
@@ -104,11 +106,11 @@ def test_hourly_week_logged_approved_and_paid(phone_page):
     page.wait_for_load_state()
     page.get_by_test_id("action-submit").get_by_role("button").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("timesheet").get_attribute("data-state") == "submitted"
+    expect(page.get_by_test_id("timesheet")).to_have_attribute("data-state", "submitted")
 
     log_in(page, contract.client)
     open_contract(page, contract)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(page)
     page.get_by_test_id("action-approve").get_by_role("button").click()
     page.wait_for_load_state()
     page.get_by_test_id("pay-timesheet").click()
@@ -120,6 +122,6 @@ def test_hourly_week_logged_approved_and_paid(phone_page):
     page.get_by_test_id("card-submit").click()
     page.get_by_test_id("continue").click()
     page.wait_for_url(re.compile(rf"/contracts/{contract.pk}/"))
-    assert page.get_by_test_id("timesheet").get_attribute("data-state") == "paid"
+    expect(page.get_by_test_id("timesheet")).to_have_attribute("data-state", "paid")
     assert wallet_summary(contract.provider, "USD").pending.minor == 6_750  # 75.00 less 10 %
     call_command("reconcile")

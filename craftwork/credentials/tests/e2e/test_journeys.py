@@ -5,16 +5,18 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory
 from craftwork.credentials.models import Credential
 from craftwork.profiles.tests.factories import FreelancerProfileFactory
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 from ..factories import pdf_bytes
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("seeded_document_types"),
 ]
 
@@ -52,7 +54,7 @@ def test_upload_on_a_phone_then_staff_approves_and_the_badge_shows(phone_page, p
     phone_page.get_by_test_id("credential-file").set_input_files(
         {"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("e2e")}
     )
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(phone_page)
     phone_page.get_by_test_id("credential-submit").click()
     phone_page.wait_for_url(re.compile(r"/credentials/[0-9a-f-]{36}/$"))
     assert phone_page.get_by_test_id("credential-status").inner_text() == "Under review"
@@ -64,7 +66,7 @@ def test_upload_on_a_phone_then_staff_approves_and_the_badge_shows(phone_page, p
     page.goto("/credentials/review/")
     page.get_by_test_id("queue-review-link").filter(has_text="Electrical installation").click()
     page.wait_for_url(re.compile(rf"/credentials/review/{credential.pk}/$"))
-    assert page.get_by_test_id("document-preview").get_attribute("type") == "application/pdf"
+    expect(page.get_by_test_id("document-preview")).to_have_attribute("type", "application/pdf")
     page.get_by_label("Approve: the document is genuine and relevant").check()
     page.get_by_test_id("decision-authenticity").select_option("5")
     page.get_by_test_id("decision-relevance").select_option("4")
@@ -83,6 +85,6 @@ def test_upload_on_a_phone_then_staff_approves_and_the_badge_shows(phone_page, p
 
     # The freelancer sees it verified; a stranger cannot open the document.
     phone_page.goto(f"/credentials/{credential.pk}/")
-    assert phone_page.get_by_test_id("credential-verified").is_visible()
+    expect(phone_page.get_by_test_id("credential-verified")).to_be_visible()
     response = page.goto(f"/credentials/{credential.pk}/file/")
     assert "/accounts/login/" in page.url or response.status == 404

@@ -13,6 +13,7 @@ from craftwork.accounts.tests.factories import (
     OrganizationFactory,
 )
 from craftwork.notifications.models import Notification, NotificationPreference
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -94,7 +95,7 @@ def test_the_bell_updates_live_when_the_other_side_acts(browser, asgi_server):
     )
     log_in(phone, member)
     phone.goto("/notifications/preferences/")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(phone)
     phone.get_by_label("Your role in an organization changed: Email").uncheck()
     phone.get_by_label("Send me a daily email digest of my unread notifications").check()
     phone.get_by_test_id("save-preferences").click()

@@ -400,6 +400,25 @@ def settle_payout(payout_id: str) -> SandboxPayout:
     return payout
 
 
+def return_payout(payout_id: str, *, failure_code: str = "account_closed") -> SandboxPayout:
+    """The bank sends a paid payout back days later: Stripe reports ``payout.failed`` for a
+    payout it had reported ``payout.paid``."""
+    with transaction.atomic():
+        payout = (
+            SandboxPayout.objects.select_for_update()
+            .select_related("bank_account")
+            .get(payout_id=payout_id)
+        )
+        if payout.status == SandboxPayout.Status.FAILED:
+            return payout
+        if payout.status != SandboxPayout.Status.PAID:
+            raise SandboxError(_("Only a paid payout can be returned."), code="payout_not_paid")
+        payout.status, payout.failure_code = SandboxPayout.Status.FAILED, failure_code
+        payout.save()
+        emit("payout.failed", payout_object(payout))
+    return payout
+
+
 # --- webhook events ---------------------------------------------------------------------
 
 

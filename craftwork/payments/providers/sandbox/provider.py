@@ -49,7 +49,7 @@ class SandboxProvider(PaymentProvider):
     def refund(self, payment, refund) -> ProviderObject:
         sandbox_refund = engine.create_refund(
             intent_id=payment.provider_intent_id,
-            amount=refund.amount_minor,
+            amount=refund.total.minor,
             metadata={"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
             idempotency_key=f"refund:{refund.pk}",
         )

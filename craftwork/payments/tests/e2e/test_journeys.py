@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from craftwork.payments import selectors
 from craftwork.payments.models import Payment
 from craftwork.payments.reconciliation import reconcile
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 from ..conftest import start_payment
 from ..factories import usd
@@ -49,10 +51,10 @@ def test_client_pays_with_a_test_card_on_a_phone(phone_page):
     page.get_by_test_id("pay").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
     assert page.get_by_test_id("checkout-total").inner_text() == "$105.00"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(page)
     fill_card(page, "4242 4242 4242 4242")
     page.wait_for_url(re.compile(rf"/payments/{payment.pk}/return/$"))
-    assert page.get_by_role("heading", name="Payment received").is_visible()
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert selectors.escrow_balance(payment.escrow_ref, "USD") == usd(10_000)
@@ -68,13 +70,13 @@ def test_declined_card_then_authentication_challenge(page):
     fill_card(page, "4000 0000 0000 0002")
     assert page.get_by_test_id("decline").inner_text() == "Your card was declined."
     fill_card(page, "4242 4242 4242 4241")
-    assert page.get_by_text("Your card number is invalid.").is_visible()
+    expect(page.get_by_text("Your card number is invalid.")).to_be_visible()
     fill_card(page, "4000 0025 0000 3155")
     page.wait_for_url(re.compile(r"/payments/sandbox/authenticate/"))
-    assert page.get_by_test_id("challenge").is_visible()
+    expect(page.get_by_test_id("challenge")).to_be_visible()
     page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_url(re.compile(rf"/payments/{payment.pk}/return/$"))
-    assert page.get_by_role("heading", name="Payment received").is_visible()
+    expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
 
@@ -87,6 +89,8 @@ def test_failed_authentication_shows_the_error(page):
     fill_card(page, "4000002500003155")
     page.get_by_role("button", name="Fail authentication").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
-    assert "unable to authenticate" in page.get_by_test_id("decline").inner_text()
+    expect(page.get_by_test_id("decline")).to_contain_text(
+        "unable to authenticate", use_inner_text=True
+    )
     payment.refresh_from_db()
     assert payment.status == Payment.Status.FAILED

@@ -89,3 +89,26 @@ def reference_data(transactional_db):
 
     skills_taxonomy_sync()
     categories_sync()
+
+
+PHONE_WIDTH = 375
+
+# Elements that stick out past the screen or whose content spills out of their own box (a long
+# unbreakable word does that), innermost first, so that a failure names the culprit.
+_OVERFLOWING_ELEMENTS_JS = """(width) => {
+  const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5
+    || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+  return Array.from(document.querySelectorAll('body *'))
+    .filter(sticksOut)
+    .filter((el) => !Array.from(el.children).some(sticksOut))
+    .slice(0, 5)
+    .map((el) => `<${el.tagName.toLowerCase()} class="${el.className}">: ${(el.textContent || '').trim().slice(0, 80)}`);
+}"""
+
+
+def assert_fits_phone(page, width: int = PHONE_WIDTH) -> None:
+    """The page scrolls only vertically on a phone-sized screen."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        culprits = page.evaluate(_OVERFLOWING_ELEMENTS_JS, width)
+        pytest.fail(f"{page.url} is {scroll_width}px wide on a {width}px screen: {culprits}")

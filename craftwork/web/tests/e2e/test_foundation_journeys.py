@@ -4,9 +4,11 @@ public; a client signs up; a weak password is explained on the page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from craftwork.accounts.models import User
 from craftwork.profiles.models import FreelancerProfile
+from craftwork.web.tests.e2e.browser import assert_fits_phone
 
 from .browser import link_from_last_email
 
@@ -53,11 +55,15 @@ def test_freelancer_signs_up_verifies_fills_profile_and_sees_it_in_public(page, 
     assert profile.is_published and profile.hourly_rate == 6500
 
     page.goto(f"/freelancers/{profile.pk}/")
-    assert "Licensed electrician" in page.get_by_test_id("profile-headline").inner_text()
+    expect(page.get_by_test_id("profile-headline")).to_contain_text(
+        "Licensed electrician", use_inner_text=True
+    )
     bio = page.get_by_test_id("profile-bio")
     assert bio.locator("strong").inner_text() == "Fully insured."
     assert bio.locator("script").count() == 0
-    assert "Electrical Work" in page.get_by_test_id("profile-skills").inner_text()
+    expect(page.get_by_test_id("profile-skills")).to_contain_text(
+        "Electrical Work", use_inner_text=True
+    )
 
     page.goto("/freelancers/?q=electrician")
     assert page.get_by_test_id("freelancer-card").count() == 1
@@ -69,8 +75,8 @@ def test_client_signs_up_and_lands_on_the_client_dashboard(phone_page):
     user = User.objects.get(email="bola@example.com")
     assert user.is_client and not user.is_freelancer
     phone_page.goto("/dashboard/")
-    assert phone_page.get_by_text("You are in your client view.").is_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(phone_page.get_by_text("You are in your client view.")).to_be_visible()
+    assert_fits_phone(phone_page)
 
 
 def test_weak_password_is_explained_and_nothing_is_created(page):
