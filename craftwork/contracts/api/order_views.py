@@ -28,7 +28,22 @@ def _contract(request, pk, kind: str):
     return contract
 
 
-# --- gig orders -----------------------------------------------------------------------------------
+def _order_action_view(name: str, kind: str, service, summary: str, input_class=None, **options):
+    """A POST that runs one order service with the validated fields; answers with the contract.
+    ``options``: ``parser_classes`` for the view, anything else goes to ``extend_schema``."""
+    attributes = (
+        {"parser_classes": options.pop("parser_classes")} if "parser_classes" in options else {}
+    )
+    options.setdefault("request", input_class)
+
+    @extend_schema(tags=[TAG], summary=summary, responses=s.ContractDetailOutput, **options)
+    @idempotent
+    def post(self, request, pk):
+        data = _valid(input_class, request) if input_class else {}
+        service(contract=_contract(request, pk, kind), actor=request.user, **data)
+        return _detail_response(request, pk)
+
+    return type(name, (APIView,), {"post": post, **attributes})
 
 
 @extend_schema(tags=[TAG])
@@ -43,90 +58,46 @@ class GigOrderApi(APIView):
         return Response(s.ContractGigOrderOutput(order, context={"request": request}).data)
 
 
-@extend_schema(tags=[TAG])
-class GigRequirementsApi(APIView):
-    @extend_schema(
-        summary="Answer the seller's questions (buyer): the delivery clock starts",
-        description="Every required question needs an answer (`answers_missing`); at most 2000 "
-        "characters each; a choice question's answer is one of its choices.",
-        request=s.ContractGigRequirementsInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractGigRequirementsInput, request)
-        contract = _contract(request, pk, "gig")
-        orders.gig_requirements_submit(
-            contract=contract, answers=data["answers"], actor=request.user
-        )
-        return _detail_response(request, pk)
+GigRequirementsApi = _order_action_view(
+    "GigRequirementsApi",
+    "gig",
+    orders.gig_requirements_submit,
+    "Answer the seller's questions (buyer): the delivery clock starts",
+    s.ContractGigRequirementsInput,
+    description="Every required question needs an answer (`answers_missing`); at most 2000 "
+    "characters each; a choice question's answer is one of its choices.",
+)
 
 
-@extend_schema(tags=[TAG])
-class GigDeliverApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
-        summary="Deliver the order (seller): a message and up to 10 files (multipart)",
-        request={
-            "multipart/form-data": s.ContractSubmitInput,
-            "application/json": s.ContractSubmitInput,
-        },
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractSubmitInput, request)
-        contract = _contract(request, pk, "gig")
-        orders.gig_deliver(
-            contract=contract, message=data["message"], files=data["files"], actor=request.user
-        )
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class GigAcceptApi(APIView):
-    @extend_schema(
-        summary="Accept the delivery (buyer): the seller is paid",
-        request=None,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        orders.gig_accept(contract=_contract(request, pk, "gig"), actor=request.user)
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class GigRequestRevisionApi(APIView):
-    @extend_schema(
-        summary="Ask for a revision (buyer), while the package's revisions last",
-        request=s.ContractRequiredNoteInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractRequiredNoteInput, request)
-        orders.gig_request_revision(
-            contract=_contract(request, pk, "gig"), note=data["note"], actor=request.user
-        )
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class GigCancelLateApi(APIView):
-    @extend_schema(
-        summary="Cancel a late order (buyer): full refund",
-        request=s.ContractReasonInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractReasonInput, request)
-        orders.gig_cancel_late(
-            contract=_contract(request, pk, "gig"), reason=data["reason"], actor=request.user
-        )
-        return _detail_response(request, pk)
+GigDeliverApi = _order_action_view(
+    "GigDeliverApi",
+    "gig",
+    orders.gig_deliver,
+    "Deliver the order (seller): a message and up to 10 files (multipart)",
+    s.ContractSubmitInput,
+    request={
+        "multipart/form-data": s.ContractSubmitInput,
+        "application/json": s.ContractSubmitInput,
+    },
+    parser_classes=[MultiPartParser, FormParser, JSONParser],
+)
+GigAcceptApi = _order_action_view(
+    "GigAcceptApi", "gig", orders.gig_accept, "Accept the delivery (buyer): the seller is paid"
+)
+GigRequestRevisionApi = _order_action_view(
+    "GigRequestRevisionApi",
+    "gig",
+    orders.gig_request_revision,
+    "Ask for a revision (buyer), while the package's revisions last",
+    s.ContractRequiredNoteInput,
+)
+GigCancelLateApi = _order_action_view(
+    "GigCancelLateApi",
+    "gig",
+    orders.gig_cancel_late,
+    "Cancel a late order (buyer): full refund",
+    s.ContractReasonInput,
+)
 
 
 @extend_schema(tags=[TAG])
@@ -188,64 +159,32 @@ class SessionCancelPreviewApi(APIView):
         return Response(preview.as_dict())
 
 
-@extend_schema(tags=[TAG])
-class SessionConfirmApi(APIView):
-    @extend_schema(
-        summary="Confirm the session took place (client, after the end): the mentor is paid",
-        request=None,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        orders.session_confirm(contract=_contract(request, pk, "session"), actor=request.user)
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class SessionCancelApi(APIView):
-    @extend_schema(
-        summary="Cancel the session (refund per the rules shown by cancel-preview)",
-        request=s.ContractReasonInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractReasonInput, request)
-        orders.session_cancel(
-            contract=_contract(request, pk, "session"), reason=data["reason"], actor=request.user
-        )
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class SessionReportAbsenceApi(APIView):
-    @extend_schema(
-        summary="Report the other party absent (after the start)",
-        description="The mentor reporting the client: the mentor is paid. The client reporting "
-        "the mentor: refunded unless the mentor contests within SESSION_ABSENCE_CONTEST_HOURS.",
-        request=s.ContractNoteInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractNoteInput, request)
-        orders.session_report_absence(
-            contract=_contract(request, pk, "session"), note=data["note"], actor=request.user
-        )
-        return _detail_response(request, pk)
-
-
-@extend_schema(tags=[TAG])
-class SessionContestApi(APIView):
-    @extend_schema(
-        summary="Contest the client's absence report (mentor): opens a dispute",
-        request=s.ContractCancelInput,
-        responses=s.ContractDetailOutput,
-    )
-    @idempotent
-    def post(self, request, pk):
-        data = _valid(s.ContractCancelInput, request)
-        orders.session_contest_absence(
-            contract=_contract(request, pk, "session"), reason=data["reason"], actor=request.user
-        )
-        return _detail_response(request, pk)
+SessionConfirmApi = _order_action_view(
+    "SessionConfirmApi",
+    "session",
+    orders.session_confirm,
+    "Confirm the session took place (client, after the end): the mentor is paid",
+)
+SessionCancelApi = _order_action_view(
+    "SessionCancelApi",
+    "session",
+    orders.session_cancel,
+    "Cancel the session (refund per the rules shown by cancel-preview)",
+    s.ContractReasonInput,
+)
+SessionReportAbsenceApi = _order_action_view(
+    "SessionReportAbsenceApi",
+    "session",
+    orders.session_report_absence,
+    "Report the other party absent (after the start)",
+    s.ContractNoteInput,
+    description="The mentor reporting the client: the mentor is paid. The client reporting "
+    "the mentor: refunded unless the mentor contests within SESSION_ABSENCE_CONTEST_HOURS.",
+)
+SessionContestApi = _order_action_view(
+    "SessionContestApi",
+    "session",
+    orders.session_contest_absence,
+    "Contest the client's absence report (mentor): opens a dispute",
+    s.ContractCancelInput,
+)
