@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from craftwork.accounts.models import timezone_choices
 from craftwork.core.models import BaseModel
-from craftwork.core.money import Money
+from craftwork.core.money import Money, money_property
 from craftwork.profiles.models import Currency
 
 # 100,000.00 in a two-decimal currency: far above any gig or session, low enough to catch typos.
@@ -189,9 +189,7 @@ class GigPackage(BaseModel):
     def __str__(self):
         return f"{self.gig} — {self.name}"
 
-    @property
-    def price_money(self) -> Money:
-        return Money(self.price, self.currency)
+    price_money = money_property("price")
 
 
 class GigExtra(BaseModel):
@@ -216,9 +214,7 @@ class GigExtra(BaseModel):
     def __str__(self):
         return self.title
 
-    @property
-    def price_money(self) -> Money:
-        return Money(self.price, self.currency)
+    price_money = money_property("price")
 
 
 class RequirementKind(models.TextChoices):
@@ -338,9 +334,7 @@ class MentorshipOffering(BaseModel):
     def __str__(self):
         return self.topic
 
-    @property
-    def price_money(self) -> Money:
-        return Money(self.price, self.currency)
+    price_money = money_property("price")
 
 
 class Weekday(models.IntegerChoices):
@@ -463,6 +457,4 @@ class SlotReservation(BaseModel):
     def __str__(self):
         return f"{self.offering} @ {self.start:%Y-%m-%d %H:%M} UTC"
 
-    @property
-    def price_money(self) -> Money:
-        return Money(self.price, self.currency)
+    price_money = money_property("price")

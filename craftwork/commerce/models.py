@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
-from craftwork.core.money import CURRENCY_CHOICES, Money
+from craftwork.core.money import CURRENCY_CHOICES, Money, money_property
 
 MAX_CART_LINES = 50
 MAX_WISHLIST_ITEMS = 200
@@ -71,9 +71,7 @@ class ItemSnapshot(BaseModel):
     class Meta:
         abstract = True
 
-    @property
-    def unit_price(self) -> Money:
-        return Money(self.unit_price_minor, self.currency)
+    unit_price = money_property("unit_price_minor")
 
     @property
     def item_url(self) -> str:
@@ -218,17 +216,11 @@ class Checkout(BaseModel):
     def reference(self) -> str:
         return f"checkout:{self.pk}"
 
-    @property
-    def subtotal(self) -> Money:
-        return Money(self.subtotal_minor, self.currency)
+    subtotal = money_property("subtotal_minor")
 
-    @property
-    def client_fee(self) -> Money:
-        return Money(self.client_fee_minor, self.currency)
+    client_fee = money_property("client_fee_minor")
 
-    @property
-    def total(self) -> Money:
-        return Money(self.subtotal_minor + self.client_fee_minor, self.currency)
+    total = money_property("subtotal_minor", "client_fee_minor")
 
     @property
     def is_open(self) -> bool:
@@ -288,21 +280,13 @@ class CheckoutLine(ItemSnapshot):
     def escrow_ref(self) -> str:
         return f"contract:{self.contract_id}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
-    @property
-    def client_fee(self) -> Money:
-        return Money(self.client_fee_minor, self.currency)
+    client_fee = money_property("client_fee_minor")
 
-    @property
-    def total(self) -> Money:
-        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+    total = money_property("amount_minor", "client_fee_minor")
 
-    @property
-    def platform_fee(self) -> Money:
-        return Money(self.platform_fee_minor, self.currency)
+    platform_fee = money_property("platform_fee_minor")
 
     @property
     def provider_net(self) -> Money:

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
-from craftwork.core.money import CURRENCY_CHOICES, Money
+from craftwork.core.money import CURRENCY_CHOICES, Money, money_property
 
 from .terms import ContractTerms
 
@@ -254,9 +254,7 @@ class Milestone(ProcessSubject):
     def __str__(self):
         return self.title
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
     @property
     def ref(self) -> str:
@@ -331,9 +329,7 @@ class Timesheet(ProcessSubject):
     def __str__(self):
         return f"{self.contract} · {self.week_start}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
     @property
     def ref(self) -> str:

@@ -259,3 +259,13 @@ class Money:
 
     def __str__(self) -> str:
         return self.format()
+
+
+def money_property(*minor_fields: str, currency_field: str = "currency") -> property:
+    """A model's read-only Money: the sum of its integer minor-unit fields in its currency.
+    ``total = money_property("amount_minor", "client_fee_minor")``."""
+
+    def read(obj) -> Money:
+        return Money(sum(getattr(obj, name) for name in minor_fields), getattr(obj, currency_field))
+
+    return property(read, doc=f"Money of {' + '.join(minor_fields)}")

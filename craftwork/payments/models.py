@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
-from craftwork.core.money import CURRENCY_CHOICES, Money
+from craftwork.core.money import CURRENCY_CHOICES, Money, money_property
 
 BPS_MAX = 10_000
 
@@ -148,9 +148,7 @@ class LedgerAccount(BaseModel):
                 raise AppendOnlyError("Save ledger accounts with update_fields, never the balance.")
         super().save(*args, **kwargs)
 
-    @property
-    def balance_money(self) -> Money:
-        return Money(self.balance, self.currency)
+    balance_money = money_property("balance")
 
 
 class TransactionKind(models.TextChoices):
@@ -210,9 +208,7 @@ class LedgerEntry(AppendOnlyModel):
     def __str__(self):
         return f"{self.account}: {self.money}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = money_property("amount")
 
 
 class PendingEarning(BaseModel):
@@ -252,9 +248,7 @@ class PendingEarning(BaseModel):
     def __str__(self):
         return f"{self.user} {self.amount}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
 
 class Payout(BaseModel):
@@ -306,9 +300,7 @@ class Payout(BaseModel):
     def __str__(self):
         return f"{self.user} {self.amount} ({self.get_status_display()})"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
 
 class FeeSchedule(BaseModel):
@@ -445,17 +437,11 @@ class Payment(BaseModel):
     def __str__(self):
         return f"{self.total} {self.get_status_display()} ({self.reference})"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
-    @property
-    def client_fee(self) -> Money:
-        return Money(self.client_fee_minor, self.currency)
+    client_fee = money_property("client_fee_minor")
 
-    @property
-    def total(self) -> Money:
-        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+    total = money_property("amount_minor", "client_fee_minor")
 
     @property
     def is_paid(self) -> bool:
@@ -525,17 +511,11 @@ class PaymentLine(BaseModel):
     def __str__(self):
         return f"{self.amount} → {self.escrow_ref}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
-    @property
-    def client_fee(self) -> Money:
-        return Money(self.client_fee_minor, self.currency)
+    client_fee = money_property("client_fee_minor")
 
-    @property
-    def total(self) -> Money:
-        return Money(self.amount_minor + self.client_fee_minor, self.currency)
+    total = money_property("amount_minor", "client_fee_minor")
 
 
 class Refund(BaseModel):
@@ -601,13 +581,9 @@ class Refund(BaseModel):
     def __str__(self):
         return f"{self.total} {self.get_status_display()}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
-    @property
-    def client_fee(self) -> Money:
-        return Money(self.client_fee_minor, self.currency)
+    client_fee = money_property("client_fee_minor")
 
     @property
     def total(self) -> Money:
@@ -656,9 +632,7 @@ class Chargeback(BaseModel):
     def __str__(self):
         return f"{self.provider_dispute_id} {self.get_status_display()}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
 
 class PayoutMethod(BaseModel):
@@ -817,17 +791,11 @@ class Dispute(BaseModel):
     def __str__(self):
         return f"{self.subject_ref} ({self.get_status_display()})"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
-    @property
-    def to_provider(self) -> Money:
-        return Money(self.to_provider_minor, self.currency)
+    to_provider = money_property("to_provider_minor")
 
-    @property
-    def to_client(self) -> Money:
-        return Money(self.to_client_minor, self.currency)
+    to_client = money_property("to_client_minor")
 
     @property
     def other_party(self):
@@ -914,9 +882,7 @@ class Receipt(BaseModel):
     def display_number(self) -> str:
         return f"{self.series}-{self.year}-{self.number:06d}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = money_property("amount_minor")
 
 
 # The sandbox provider's own records (its side of charges, refunds, payouts, events).

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from craftwork.core.errors import InvalidTransition
 
 from ..models import ContractState
+from ..process import Transition, money_effect
 
 CLOSED = {ContractState.COMPLETED, ContractState.CANCELLED}
 
@@ -73,3 +75,45 @@ def mark_cancelled(ctx) -> None:
     contract.cancelled_at = ctx.now
     contract.cancel_reason = ctx.note
     contract.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+
+
+def open_contract_dispute(ctx, record) -> None:
+    """Freeze the whole contract amount in a payments dispute; ``record`` (the gig order or the
+    session booking) keeps the dispute's reference."""
+    from .. import disputes
+
+    contract = ctx.contract
+    dispute = disputes.open_for_subject(
+        contract,
+        subject_ref=f"contract:{contract.pk}",
+        amount=contract.amount,
+        actor=ctx.actor,
+        reason=ctx.note,
+        evidence_text=str(ctx.params.get("evidence_text", "")),
+        files=ctx.params.get("files") or (),
+    )
+    record.dispute_ref = str(dispute.pk)
+    record.save(update_fields=["dispute_ref", "updated_at"])
+
+
+@money_effect("Moved by staff's dispute decision in payments (release or split)")
+def resolved_completed(ctx) -> None:
+    mark_completed(ctx)
+
+
+@money_effect("Moved by staff's dispute decision in payments (refund)")
+def resolved_cancelled(ctx) -> None:
+    mark_cancelled(ctx)
+
+
+def dispute_resolutions() -> list[Transition]:
+    """How a whole-contract dispute ends: payments' staff decision fires one of these."""
+    T, C = Transition, ContractState
+    return [
+        T("resolve_release", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
+          label=_lazy("Dispute resolved: paid"), event="contracts.completed"),
+        T("resolve_split", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
+          label=_lazy("Dispute resolved: split"), event="contracts.completed"),
+        T("resolve_refund", [C.DISPUTED], C.CANCELLED, {"system"}, effect=resolved_cancelled,
+          label=_lazy("Dispute resolved: refunded"), event="contracts.cancelled"),
+    ]  # fmt: skip

@@ -254,31 +254,7 @@ def cancel_order(ctx) -> None:
 
 @money_effect("The order amount is frozen: a payments dispute is opened for it")
 def open_dispute(ctx) -> None:
-    from .. import disputes
-
-    contract = ctx.contract
-    dispute = disputes.open_for_subject(
-        contract,
-        subject_ref=f"contract:{contract.pk}",
-        amount=contract.amount,
-        actor=ctx.actor,
-        reason=ctx.note,
-        evidence_text=str(ctx.params.get("evidence_text", "")),
-        files=ctx.params.get("files") or (),
-    )
-    order = order_of(ctx)
-    order.dispute_ref = str(dispute.pk)
-    order.save(update_fields=["dispute_ref", "updated_at"])
-
-
-@money_effect("Moved by staff's dispute decision in payments (release or split)")
-def resolved_completed(ctx) -> None:
-    common.mark_completed(ctx)
-
-
-@money_effect("Moved by staff's dispute decision in payments (refund)")
-def resolved_cancelled(ctx) -> None:
-    common.mark_cancelled(ctx)
+    common.open_contract_dispute(ctx, order_of(ctx))
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -384,11 +360,6 @@ gig_process = Process(
           effect=open_dispute, note_required=True, label=_lazy("Open a dispute"),
           doc=NOTES["dispute"],
           event="contracts.disputed", style="danger"),
-        T("resolve_release", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
-          label=_lazy("Dispute resolved: paid"), event="contracts.completed"),
-        T("resolve_split", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
-          label=_lazy("Dispute resolved: split"), event="contracts.completed"),
-        T("resolve_refund", [C.DISPUTED], C.CANCELLED, {"system"}, effect=resolved_cancelled,
-          label=_lazy("Dispute resolved: refunded"), event="contracts.cancelled"),
+        *common.dispute_resolutions(),
     ],
 )  # fmt: skip

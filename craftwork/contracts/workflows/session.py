@@ -233,31 +233,7 @@ def refund_absence(ctx) -> None:
 
 @money_effect("The session price is frozen: a payments dispute is opened for it")
 def open_dispute(ctx) -> None:
-    from .. import disputes
-
-    contract = ctx.contract
-    dispute = disputes.open_for_subject(
-        contract,
-        subject_ref=f"contract:{contract.pk}",
-        amount=contract.amount,
-        actor=ctx.actor,
-        reason=ctx.note,
-        evidence_text=str(ctx.params.get("evidence_text", "")),
-        files=ctx.params.get("files") or (),
-    )
-    booking = booking_of(ctx)
-    booking.dispute_ref = str(dispute.pk)
-    booking.save(update_fields=["dispute_ref", "updated_at"])
-
-
-@money_effect("Moved by staff's dispute decision in payments (release or split)")
-def resolved_completed(ctx) -> None:
-    common.mark_completed(ctx)
-
-
-@money_effect("Moved by staff's dispute decision in payments (refund)")
-def resolved_cancelled(ctx) -> None:
-    common.mark_cancelled(ctx)
+    common.open_contract_dispute(ctx, booking_of(ctx))
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -339,11 +315,6 @@ session_process = Process(
           effect=open_dispute, note_required=True, label=_lazy("Contest the report"),
           doc=NOTES["contest_absence"],
           event="contracts.disputed", style="danger"),
-        T("resolve_release", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
-          label=_lazy("Dispute resolved: paid"), event="contracts.completed"),
-        T("resolve_split", [C.DISPUTED], C.COMPLETED, {"system"}, effect=resolved_completed,
-          label=_lazy("Dispute resolved: split"), event="contracts.completed"),
-        T("resolve_refund", [C.DISPUTED], C.CANCELLED, {"system"}, effect=resolved_cancelled,
-          label=_lazy("Dispute resolved: refunded"), event="contracts.cancelled"),
+        *common.dispute_resolutions(),
     ],
 )  # fmt: skip

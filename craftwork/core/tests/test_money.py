@@ -11,6 +11,7 @@ from craftwork.core.money import (
     InvalidAmount,
     Money,
     UnknownCurrency,
+    money_property,
 )
 
 currencies = st.sampled_from(sorted(CURRENCIES))
@@ -305,3 +306,19 @@ def test_parse_and_format_round_trip(amount, currency):
     assert Money.parse(plain, currency) == money
     coded = money.format(with_code=True).removesuffix(f" {currency}").replace(",", "")
     assert Money.parse(coded, currency) == money
+
+
+class _Row:
+    amount_minor = 1999
+    client_fee_minor = 100
+    currency = "JPY"
+    total = money_property("amount_minor", "client_fee_minor")
+    amount = money_property("amount_minor")
+
+
+def test_money_property_sums_minor_units_in_the_row_currency():
+    row = _Row()
+    assert row.amount == Money(1999, "JPY")
+    assert row.total == Money(2099, "JPY")
+    row.currency = "USD"
+    assert row.total.format() == "$20.99"

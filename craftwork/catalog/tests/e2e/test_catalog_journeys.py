@@ -58,7 +58,7 @@ def test_seller_publishes_a_gig_and_a_guest_compares_packages_on_a_phone(
     cards = phone_page.get_by_test_id("package-cards")
     expect(cards).to_be_visible()
     assert "$90.00" in cards.inner_text() and "Vector files" in cards.inner_text()
-    assert phone_page.get_by_test_id("gig-description").locator("script").count() == 0
+    expect(phone_page.get_by_test_id("gig-description").locator("script")).to_have_count(0)
     assert_fits_phone(phone_page)
 
 

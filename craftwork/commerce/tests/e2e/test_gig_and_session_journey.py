@@ -96,29 +96,31 @@ def test_one_payment_for_a_gig_package_and_a_session_then_delivery_and_reminders
     client_page.wait_for_url(re.compile(rf"/mentors/sessions/{offering.pk}/"))
 
     client_page.goto("/shop/cart/")
-    assert client_page.get_by_test_id("cart-line").count() == 2
+    expect(client_page.get_by_test_id("cart-line")).to_have_count(2)
     totals = client_page.get_by_test_id("cart-totals")
     assert totals.get_by_test_id("client-fee").inner_text() == "$5.50"  # 5 % of 50 + 60
-    assert totals.get_by_test_id("total").inner_text() == "$115.50"
+    expect(totals.get_by_test_id("total")).to_have_text("$115.50", use_inner_text=True)
     assert_fits_phone(client_page)
 
     # 2. One checkout, one card payment, two orders.
     client_page.get_by_test_id("go-to-checkout").click()
     client_page.wait_for_url(re.compile(r"/shop/checkout/$"))
-    assert client_page.get_by_test_id("review-line").count() == 2
+    expect(client_page.get_by_test_id("review-line")).to_have_count(2)
     client_page.get_by_test_id("confirm-and-pay").click()
     client_page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
-    assert client_page.get_by_test_id("checkout-total").inner_text() == "$115.50"
+    expect(client_page.get_by_test_id("checkout-total")).to_have_text(
+        "$115.50", use_inner_text=True
+    )
     fill_card(client_page, "4242 4242 4242 4242")
     client_page.wait_for_url(re.compile(r"/payments/.+/return/$"))
     client_page.get_by_test_id("continue").click()
     client_page.wait_for_url(re.compile(r"/shop/checkout/[0-9a-f-]+/$"))
     expect(client_page.get_by_test_id("checkout")).to_have_attribute("data-status", "paid")
     lines = client_page.get_by_test_id("order-line")
-    assert lines.count() == 2
+    expect(lines).to_have_count(2)
     assert [lines.nth(i).get_attribute("data-status") for i in range(2)] == ["fulfilled"] * 2
-    assert client_page.get_by_test_id("contract-link").count() == 2
-    assert client_page.get_by_test_id("order-total").inner_text() == "$115.50"
+    expect(client_page.get_by_test_id("contract-link")).to_have_count(2)
+    expect(client_page.get_by_test_id("order-total")).to_have_text("$115.50", use_inner_text=True)
     assert_fits_phone(client_page)
 
     checkout = Checkout.objects.get(buyer=buyer)
@@ -158,7 +160,7 @@ def test_one_payment_for_a_gig_package_and_a_session_then_delivery_and_reminders
 
     assert open_contract(seller_page, order) == "in_progress"
     deliver(seller_page, "Greener version", "shopfront-v2.pdf")
-    assert seller_page.get_by_test_id("gig-delivery").count() == 2
+    expect(seller_page.get_by_test_id("gig-delivery")).to_have_count(2)
 
     assert open_contract(client_page, order) == "delivered"
     client_page.get_by_test_id("action-accept").get_by_role("button").click()

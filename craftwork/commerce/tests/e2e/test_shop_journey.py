@@ -44,8 +44,10 @@ def test_guest_cart_login_checkout_pay_and_find_the_order(phone_page):
     page.wait_for_url(re.compile(rf"/gigs/{gig.pk}/$"))
     page.get_by_test_id("message-cart-link").click()
     page.wait_for_url(re.compile(r"/shop/cart/$"))
-    assert page.get_by_test_id("cart-line").count() == 1
-    assert page.get_by_test_id("cart-totals").get_by_test_id("total").inner_text() == "$52.50"
+    expect(page.get_by_test_id("cart-line")).to_have_count(1)
+    expect(page.get_by_test_id("cart-totals").get_by_test_id("total")).to_have_text(
+        "$52.50", use_inner_text=True
+    )
     assert_fits_phone(page)
 
     page.get_by_test_id("go-to-checkout").click()
@@ -56,19 +58,19 @@ def test_guest_cart_login_checkout_pay_and_find_the_order(phone_page):
     page.wait_for_url(re.compile(r"/shop/checkout/$"))
     # The guest's cart is now the buyer's.
     assert selectors.cart_count(selectors.user_cart(buyer)) == 1
-    assert page.get_by_test_id("review-line").count() == 1
+    expect(page.get_by_test_id("review-line")).to_have_count(1)
     assert_fits_phone(page)
 
     page.get_by_test_id("confirm-and-pay").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
-    assert page.get_by_test_id("checkout-total").inner_text() == "$52.50"
+    expect(page.get_by_test_id("checkout-total")).to_have_text("$52.50", use_inner_text=True)
     fill_card(page, "4242 4242 4242 4242")
     page.wait_for_url(re.compile(r"/payments/.+/return/$"))
     page.get_by_test_id("continue").click()
     page.wait_for_url(re.compile(r"/shop/checkout/[0-9a-f-]+/$"))
     expect(page.get_by_role("heading", name="Thank you! Your order is confirmed")).to_be_visible()
     expect(page.get_by_test_id("checkout")).to_have_attribute("data-status", "paid")
-    assert page.get_by_test_id("order-total").inner_text() == "$52.50"
+    expect(page.get_by_test_id("order-total")).to_have_text("$52.50", use_inner_text=True)
     expect(page.get_by_test_id("receipt-link")).to_be_visible()
     assert_fits_phone(page)
 
@@ -79,7 +81,8 @@ def test_guest_cart_login_checkout_pay_and_find_the_order(phone_page):
 
     page.goto("/shop/orders/")
     rows = page.get_by_test_id("order-row")
-    assert rows.count() == 1 and "I will illustrate your book cover" in rows.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("I will illustrate your book cover", use_inner_text=True)
     page.goto("/shop/cart/")
     expect(page.get_by_test_id("cart-empty")).to_be_visible()
 
@@ -102,7 +105,9 @@ def test_a_declined_card_keeps_the_cart(page):
     page.get_by_test_id("confirm-and-pay").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
     fill_card(page, "4000 0000 0000 0002")
-    assert page.get_by_test_id("decline").inner_text() == "Your card was declined."
+    expect(page.get_by_test_id("decline")).to_have_text(
+        "Your card was declined.", use_inner_text=True
+    )
 
     checkout = Checkout.objects.get(buyer=buyer)
     page.goto(f"/shop/checkout/{checkout.pk}/done/")
@@ -110,7 +115,7 @@ def test_a_declined_card_keeps_the_cart(page):
     expect(page.get_by_role("heading", name="The payment did not go through")).to_be_visible()
     page.get_by_test_id("back-to-cart").click()
     page.wait_for_url(re.compile(r"/shop/cart/$"))
-    assert page.get_by_test_id("cart-line").count() == 1
+    expect(page.get_by_test_id("cart-line")).to_have_count(1)
     checkout.refresh_from_db()
     assert checkout.status == CheckoutStatus.FAILED
     assert not Contract.objects.exists()

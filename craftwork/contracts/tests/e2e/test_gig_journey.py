@@ -91,7 +91,7 @@ def test_requirements_delivery_revision_delivery_accept(phone_page, reference_da
     log_in(page, seller)
     open_contract(page, contract)
     deliver(page, "Second version, warmer", "logo-v2.pdf")
-    assert page.get_by_test_id("gig-delivery").count() == 2
+    expect(page.get_by_test_id("gig-delivery")).to_have_count(2)
 
     log_in(page, buyer)
     open_contract(page, contract)

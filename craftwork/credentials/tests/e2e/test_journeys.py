@@ -57,7 +57,9 @@ def test_upload_on_a_phone_then_staff_approves_and_the_badge_shows(phone_page, p
     assert_fits_phone(phone_page)
     phone_page.get_by_test_id("credential-submit").click()
     phone_page.wait_for_url(re.compile(r"/credentials/[0-9a-f-]{36}/$"))
-    assert phone_page.get_by_test_id("credential-status").inner_text() == "Under review"
+    expect(phone_page.get_by_test_id("credential-status")).to_have_text(
+        "Under review", use_inner_text=True
+    )
     credential = Credential.objects.get(owner=profile.user)
 
     # Staff review it with the document shown inline and approve it.
@@ -80,7 +82,7 @@ def test_upload_on_a_phone_then_staff_approves_and_the_badge_shows(phone_page, p
     log_out(page)
     page.goto(f"/freelancers/{profile.pk}/")
     badges = page.get_by_test_id("verified-badge")
-    assert badges.count() == 1
+    expect(badges).to_have_count(1)
     assert "Electrical installation licence" in badges.first.inner_text()
 
     # The freelancer sees it verified; a stranger cannot open the document.

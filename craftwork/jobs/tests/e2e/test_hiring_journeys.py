@@ -110,8 +110,10 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     log_in(page, client)
     post_job_through_the_form(page, title="Booking API for climbing gyms")
     assert "saved as a draft" in messages(page)
-    assert page.get_by_role("heading", level=1).inner_text() == "Booking API for climbing gyms"
-    assert page.get_by_test_id("job-budget").inner_text() == "$500.00"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Booking API for climbing gyms", use_inner_text=True
+    )
+    expect(page.get_by_test_id("job-budget")).to_have_text("$500.00", use_inner_text=True)
     expect(page.locator("article .badge", has_text="Draft")).to_be_visible()
     assert_fits_phone(page)
     page.get_by_test_id("owner-panel").get_by_test_id("publish-job").click()
@@ -125,7 +127,7 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     # The freelancer finds it among the open jobs with a filter and opens it.
     log_in(page, ada)
     page.goto("/jobs/")
-    assert page.get_by_test_id("result-count").inner_text() == "2 open jobs"
+    expect(page.get_by_test_id("result-count")).to_have_text("2 open jobs", use_inner_text=True)
     page.get_by_test_id("more-filters").click()
     page.get_by_label("Category").select_option(label="Software Development")
     page.get_by_test_id("filter-skills").select_option(["django"])
@@ -133,7 +135,7 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     page.get_by_label("Min budget or rate").fill("300")
     page.get_by_test_id("filter-submit").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("result-count").inner_text() == "1 open job"
+    expect(page.get_by_test_id("result-count")).to_have_text("1 open job", use_inner_text=True)
     assert_fits_phone(page)
     page.get_by_test_id("job-card-link").filter(has_text="Booking API").click()
     page.wait_for_url(re.compile(rf"/jobs/{job.pk}/$"))
@@ -147,7 +149,7 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     page.get_by_test_id("submit-proposal").click()
     page.wait_for_url(re.compile(r"/jobs/proposals/[0-9a-f-]{36}/$"))
     assert "sent to the client" in messages(page)
-    assert page.get_by_test_id("proposal-price").inner_text() == "$450.00"
+    expect(page.get_by_test_id("proposal-price")).to_have_text("$450.00", use_inner_text=True)
     proposal = Proposal.objects.get(job=job, freelancer=ada)
     assert (proposal.amount, proposal.duration_days, proposal.status) == (45_000, 10, "submitted")
 
@@ -155,17 +157,19 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     log_in(page, client)
     page.locator("main").get_by_role("link", name="Your jobs and proposals").click()
     page.wait_for_url(re.compile(r"/jobs/mine/$"))
-    assert page.get_by_test_id("proposal-count").inner_text() == "1 open proposal"
+    expect(page.get_by_test_id("proposal-count")).to_have_text(
+        "1 open proposal", use_inner_text=True
+    )
     page.get_by_test_id("job-proposals-link").click()
     row = page.get_by_test_id("proposal-row")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     bidder = row.get_by_test_id("bidder")
     assert bidder.get_by_role("link", name="Ada O.").get_attribute("href") == (
         f"/freelancers/{profile.pk}/"
     )
     expect(bidder.get_by_test_id("verified-email")).to_be_visible()
     assert "Django developer for booking systems" in bidder.inner_text()
-    assert row.get_by_test_id("proposal-price").inner_text() == "$450.00"
+    expect(row.get_by_test_id("proposal-price")).to_have_text("$450.00", use_inner_text=True)
     assert_fits_phone(page)
     row.get_by_test_id("shortlist-proposal").click()
     page.wait_for_load_state()
@@ -220,7 +224,7 @@ def test_post_bid_hire_fund_deliver_revise_approve(phone_page, people):
     # The freelancer's wallet: $450.00 less the 10 % platform fee, pending (clearing).
     log_in(page, ada)
     page.goto("/wallet/")
-    assert page.get_by_test_id("pending").inner_text() == "$405.00"
+    expect(page.get_by_test_id("pending")).to_have_text("$405.00", use_inner_text=True)
 
     # The ledger: escrow empty, the provider's pending earnings = amount - fee.
     assert escrow_balance(contract.escrow_ref, "USD").minor == 0
@@ -245,7 +249,7 @@ def test_invite_only_job_invitation_accepted_then_cancelled_before_funding(page,
     # Nobody finds it among the open jobs.
     log_in(page, ada)
     page.goto("/jobs/")
-    assert page.get_by_test_id("result-count").inner_text() == "0 open jobs"
+    expect(page.get_by_test_id("result-count")).to_have_text("0 open jobs", use_inner_text=True)
 
     # The client invites Ada from the job page with a role and a price.
     log_in(page, client)
@@ -261,7 +265,7 @@ def test_invite_only_job_invitation_accepted_then_cancelled_before_funding(page,
     page.get_by_test_id("send-invitation").click()
     page.wait_for_url(re.compile(r"/jobs/invitations/[0-9a-f-]{36}/$"))
     assert "Your invitation was sent." in messages(page)
-    assert page.get_by_test_id("invitation-price").inner_text() == "$400.00"
+    expect(page.get_by_test_id("invitation-price")).to_have_text("$400.00", use_inner_text=True)
 
     # Ada sees it among her invitations, can open the job now, and accepts.
     log_in(page, ada)
@@ -298,4 +302,4 @@ def test_invite_only_job_invitation_accepted_then_cancelled_before_funding(page,
     assert escrow_balance(contract.escrow_ref, "USD").minor == 0
     assert wallet_summary(ada, "USD").pending.minor == 0
     page.goto("/wallet/")
-    assert page.get_by_test_id("in-escrow").inner_text() == "$0.00"
+    expect(page.get_by_test_id("in-escrow")).to_have_text("$0.00", use_inner_text=True)

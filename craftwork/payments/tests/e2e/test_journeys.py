@@ -47,10 +47,10 @@ def test_client_pays_with_a_test_card_on_a_phone(phone_page):
     payment = start_payment(client)
     log_in(page, client)
     page.goto(f"/payments/{payment.pk}/")
-    assert page.get_by_test_id("fee-total").inner_text() == "$105.00"
+    expect(page.get_by_test_id("fee-total")).to_have_text("$105.00", use_inner_text=True)
     page.get_by_test_id("pay").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/checkout/"))
-    assert page.get_by_test_id("checkout-total").inner_text() == "$105.00"
+    expect(page.get_by_test_id("checkout-total")).to_have_text("$105.00", use_inner_text=True)
     assert_fits_phone(page)
     fill_card(page, "4242 4242 4242 4242")
     page.wait_for_url(re.compile(rf"/payments/{payment.pk}/return/$"))
@@ -59,7 +59,7 @@ def test_client_pays_with_a_test_card_on_a_phone(phone_page):
     assert payment.status == Payment.Status.SUCCEEDED
     assert selectors.escrow_balance(payment.escrow_ref, "USD") == usd(10_000)
     page.goto("/wallet/")
-    assert page.get_by_test_id("in-escrow").inner_text() == "$100.00"
+    expect(page.get_by_test_id("in-escrow")).to_have_text("$100.00", use_inner_text=True)
 
 
 def test_declined_card_then_authentication_challenge(page):
@@ -68,7 +68,9 @@ def test_declined_card_then_authentication_challenge(page):
     log_in(page, client)
     page.goto(payment.checkout_url)
     fill_card(page, "4000 0000 0000 0002")
-    assert page.get_by_test_id("decline").inner_text() == "Your card was declined."
+    expect(page.get_by_test_id("decline")).to_have_text(
+        "Your card was declined.", use_inner_text=True
+    )
     fill_card(page, "4242 4242 4242 4241")
     expect(page.get_by_text("Your card number is invalid.")).to_be_visible()
     fill_card(page, "4000 0025 0000 3155")

@@ -65,7 +65,7 @@ def test_a_reported_review_is_hidden_and_stops_counting(phone_page, reference_da
     reviews = page.get_by_test_id("profile-reviews")
     assert ABUSIVE_TEXT in reviews.inner_text()
     expect(reviews.get_by_test_id("rating-summary")).to_have_attribute("data-count", "2")
-    assert reviews.get_by_test_id("rating-average").inner_text() == "3.0"
+    expect(reviews.get_by_test_id("rating-average")).to_have_text("3.0", use_inner_text=True)
     card = page.locator(f"#review-{flagged.pk}")
     report = card.get_by_test_id("flag-review")
     report.locator("summary").click()
@@ -110,12 +110,12 @@ def test_a_reported_review_is_hidden_and_stops_counting(phone_page, reference_da
         reviews = page.get_by_test_id("profile-reviews")
         assert ABUSIVE_TEXT not in page.content()
         assert "Dry roof, tidy site" in reviews.inner_text()
-        assert page.locator(f"#review-{flagged.pk}").count() == 0
+        expect(page.locator(f"#review-{flagged.pk}")).to_have_count(0)
         expect(reviews.get_by_test_id("rating-summary")).to_have_attribute("data-count", "1")
         expect(reviews.get_by_test_id("rating-summary")).to_contain_text(
             "(1 review)", use_inner_text=True
         )
-        assert reviews.get_by_test_id("rating-average").inner_text() == "5.0"
+        expect(reviews.get_by_test_id("rating-average")).to_have_text("5.0", use_inner_text=True)
     assert_fits_phone(page)
     flagged.refresh_from_db()
     assert flagged.moderation == Moderation.HIDDEN
@@ -135,4 +135,4 @@ def test_a_reported_review_is_hidden_and_stops_counting(phone_page, reference_da
     assert REASON in shown.inner_text()
     shown.get_by_role("link").first.click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("decision-reason").inner_text() == REASON
+    expect(page.get_by_test_id("decision-reason")).to_have_text(REASON, use_inner_text=True)

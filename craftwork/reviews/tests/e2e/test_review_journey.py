@@ -75,7 +75,7 @@ def test_both_sides_review_then_the_freelancer_responds(phone_page):
     page.goto(f"/freelancers/{profile.pk}/")
     reviews = page.get_by_test_id("profile-reviews")
     assert "Dry roof, tidy site" in reviews.inner_text()
-    assert page.get_by_test_id("rating-average").inner_text() == "5.0"
+    expect(page.get_by_test_id("rating-average")).to_have_text("5.0", use_inner_text=True)
     page.goto(f"/reviews/users/{client.pk}/?as=client")
     expect(page.get_by_test_id("public-reviews")).to_contain_text(
         "Clear brief and paid on time.", use_inner_text=True
@@ -89,7 +89,7 @@ def test_both_sides_review_then_the_freelancer_responds(phone_page):
     expect(page.get_by_test_id("review-response")).to_contain_text(
         "it was a pleasure", use_inner_text=True
     )
-    assert page.get_by_test_id("open-response").count() == 0
+    expect(page.get_by_test_id("open-response")).to_have_count(0)
     assert_fits_phone(page)
 
     assert set(Review.objects.values_list("status", flat=True)) == {"published"}

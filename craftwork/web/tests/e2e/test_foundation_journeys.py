@@ -59,14 +59,14 @@ def test_freelancer_signs_up_verifies_fills_profile_and_sees_it_in_public(page, 
         "Licensed electrician", use_inner_text=True
     )
     bio = page.get_by_test_id("profile-bio")
-    assert bio.locator("strong").inner_text() == "Fully insured."
-    assert bio.locator("script").count() == 0
+    expect(bio.locator("strong")).to_have_text("Fully insured.", use_inner_text=True)
+    expect(bio.locator("script")).to_have_count(0)
     expect(page.get_by_test_id("profile-skills")).to_contain_text(
         "Electrical Work", use_inner_text=True
     )
 
     page.goto("/freelancers/?q=electrician")
-    assert page.get_by_test_id("freelancer-card").count() == 1
+    expect(page.get_by_test_id("freelancer-card")).to_have_count(1)
 
 
 def test_client_signs_up_and_lands_on_the_client_dashboard(phone_page):
