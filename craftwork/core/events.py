@@ -3,6 +3,11 @@
 ``publish`` writes the event in the caller's transaction. After commit the
 event is dispatched (in a task) to every handler registered for its name.
 Delivery is at least once: handlers must be idempotent, keyed by ``event.id``.
+
+A handler subscribed ``in_transaction`` also runs inside ``publish``, in the publisher's
+transaction, so what it writes commits with the change that caused it: screening holds a text
+before anyone can read it. A failure there is logged and left to the after-commit dispatch,
+which runs every handler again (a no-op for one that already did its work).
 """
 
 import logging
@@ -15,15 +20,19 @@ from django.utils import timezone
 from .models import OutboxEvent
 
 logger = logging.getLogger(__name__)
-_handlers: dict[str, list[Callable[[OutboxEvent], None]]] = defaultdict(list)
+Handler = Callable[[OutboxEvent], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+_in_transaction_handlers: dict[str, list[Handler]] = defaultdict(list)
 
 
-def subscribe(name: str):
+def subscribe(name: str, *, in_transaction: bool = False):
     """Decorator: register ``handler(event)`` for events called ``name`` ("*" for all)."""
 
     def register(handler):
-        if handler not in _handlers[name]:
-            _handlers[name].append(handler)
+        registries = [_handlers, _in_transaction_handlers] if in_transaction else [_handlers]
+        for registry in registries:
+            if handler not in registry[name]:
+                registry[name].append(handler)
         return handler
 
     return register
@@ -32,6 +41,12 @@ def subscribe(name: str):
 def publish(name: str, *, payload: dict, actor=None) -> OutboxEvent:
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     event = OutboxEvent.objects.create(name=name, payload=payload, actor=actor_obj)
+    for handler in _in_transaction_handlers.get(name, []):
+        try:
+            with transaction.atomic():
+                handler(event)
+        except Exception:
+            logger.exception("in-transaction handler of %s (%s) failed", event.pk, name)
     transaction.on_commit(lambda: _schedule_dispatch(event.pk))
     return event
 

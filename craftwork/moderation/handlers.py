@@ -7,16 +7,20 @@ profiles already publish when something becomes or stays public —
 - ``jobs.job_published``, ``jobs.job_updated`` (title/description changed);
 - ``profiles.freelancer_published``, ``profiles.freelancer_updated`` (headline/bio changed).
 
-No owning service had to change for screening. The handler reloads the item, screens its
-current text and, when held, calls ``services.hold_for_moderation`` (which hides it through the
-owning app's service). Events are delivered at least once, after commit, so:
+The handlers run ``in_transaction``: inside the owning service's transaction, when the event is
+published, so a held text is never public, not even for a moment. The handler reloads the item
+(it sees the uncommitted change), screens its current text and, when held, calls
+``services.hold_for_moderation`` (which hides it through the owning app's service). The owning
+service reloads what the hold may have changed before it returns the item.
+
+The same handlers run again after commit (events are delivered at least once), so:
 
 - a repeated event finds the open case and merges into it (no second case, no second notice);
 - a text staff already restored is not held again (``services.was_approved``);
 - an item that is no longer public, or gone, is skipped.
 
-The price of the hook is a short window: the item is public between its commit and the handler
-(immediate with eager tasks, a worker's latency otherwise).
+If screening fails inside the transaction (a bug), the save still goes through and the
+after-commit run screens it: the gap reopens only for that failure.
 """
 
 import logging
@@ -111,4 +115,4 @@ SUBSCRIPTIONS = {
 
 def connect() -> None:
     for name, handler in SUBSCRIPTIONS.items():
-        subscribe(name)(handler)
+        subscribe(name, in_transaction=True)(handler)

@@ -377,11 +377,13 @@ def case_decide(*, actor, case_id, action, reason, notify_flaggers: bool = True)
                 _("Held content stays hidden until you restore, hide or remove it."),
                 code="held_needs_decision",
             )
-        if obj is not None and action in ACTIONS:
-            getattr(entry, action)(obj, actor=actor, reason=reason)
         was_hidden = HiddenItem.objects.filter(kind=case.kind, object_id=case.object_id).exists()
         _record_visibility(case, entry=entry, obj=obj, action=action, reason=reason)
         decision = _close_case(case, action=action, reason=reason, actor=actor)
+        # The owning app acts last: a restore republishes the item, and screening (which runs
+        # in this transaction) must already see the closed case that approved its text.
+        if obj is not None and action in ACTIONS:
+            getattr(entry, action)(obj, actor=actor, reason=reason)
         _announce(case, decision, notify_flaggers=notify_flaggers, was_hidden=was_hidden)
     return decision
 

@@ -67,6 +67,7 @@ def _publish_change(profile: FreelancerProfile, *, actor, changed: list[str]) ->
             payload={"profile_id": str(profile.pk), "fields": changed},
             actor=actor,
         )
+        profile.refresh_from_db(fields=["is_published"])  # screening may have held it just now
 
 
 def freelancer_profile_update(*, actor, profile: FreelancerProfile, **fields) -> FreelancerProfile:
@@ -141,6 +142,7 @@ def freelancer_profile_publish(*, actor, profile: FreelancerProfile) -> Freelanc
         publish(
             "profiles.freelancer_published", payload={"profile_id": str(locked.pk)}, actor=actor
         )
+        locked.refresh_from_db(fields=["is_published"])  # screening may have held it just now
     return locked
 
 
@@ -225,6 +227,7 @@ def freelancer_profile_restore(
         publish(
             "profiles.freelancer_published", payload={"profile_id": str(locked.pk)}, actor=actor
         )
+        locked.refresh_from_db(fields=["is_published"])  # screening may have held it just now
     return locked
 
 

@@ -137,6 +137,7 @@ def _publish_update(gig: Gig, *, actor, changed: list[str]) -> None:
             payload={"gig_id": str(gig.pk), "seller_id": str(gig.seller_id), "fields": changed},
             actor=actor,
         )
+        gig.refresh_from_db(fields=["status"])  # screening may have held it just now
 
 
 def _touch(gig: Gig) -> None:
@@ -493,6 +494,7 @@ def gig_publish(*, actor, gig: Gig) -> Gig:
             payload={"gig_id": str(locked.pk), "seller_id": str(locked.seller_id)},
             actor=actor,
         )
+        locked.refresh_from_db(fields=["status"])  # screening may have held it just now
     return locked
 
 

@@ -119,6 +119,34 @@ class TestOutbox:
         events.dispatch(event.pk)
         assert seen == [1]
 
+    def test_in_transaction_handler_writes_with_the_publisher(self, user):
+        """It runs inside publish (before commit) and is rolled back with the publisher."""
+        from django.db import transaction
+
+        def audit_it(event):
+            audit(actor=None, action="test.held", details={"event": str(event.pk)})
+
+        events.subscribe("test.screened", in_transaction=True)(audit_it)
+        events.publish("test.screened", payload={}, actor=user)
+        assert AuditLog.objects.filter(action="test.held").count() == 1
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events.publish("test.screened", payload={}, actor=user)
+            raise RuntimeError("the publisher fails")
+        assert AuditLog.objects.filter(action="test.held").count() == 1
+
+    def test_failing_in_transaction_handler_does_not_undo_the_publisher(self, user, caplog):
+        def explode(event):
+            audit(actor=None, action="test.half_done")
+            raise ValueError("handler bug")
+
+        events.subscribe("test.screen_fails", in_transaction=True)(explode)
+        event = events.publish("test.screen_fails", payload={}, actor=user)
+        assert OutboxEvent.objects.filter(pk=event.pk).exists()
+        assert not AuditLog.objects.filter(action="test.half_done").exists()
+        assert "handler bug" in caplog.text
+        with pytest.raises(ValueError):  # the after-commit dispatch runs it again
+            events.dispatch(event.pk)
+
     def test_failing_handler_marks_event_failed_for_retry(self, user):
         def explode(event):
             raise ValueError("handler bug")

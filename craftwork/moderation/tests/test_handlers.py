@@ -58,6 +58,25 @@ def test_updating_an_active_gig_is_screened(run_events):
     assert Case.objects.get().hold_reasons == ["external_link"]
 
 
+def test_a_held_text_is_never_public_not_even_before_commit(django_capture_on_commit_callbacks):
+    """Screening runs in the publishing transaction: before any after-commit work the gig and
+    the job are already out of public view, and the service returns the held state."""
+    gig = GigFactory(description="Text me on +34 612 345 678")
+    client = ClientFactory()
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        returned = catalog_services.gig_publish(actor=gig.seller, gig=gig)
+        job = job_services.job_create(
+            actor=client,
+            publish_now=True,
+            **job_fields(description="Mail the drawings to me at a@b.co"),
+        )
+        assert returned.status == GigStatus.REMOVED
+        assert not catalog_selectors.public_gigs().filter(pk=gig.pk).exists()
+        assert not job_selectors.public_jobs().filter(pk=job.pk).exists()
+        assert Case.objects.filter(held=True).count() == 2
+    assert after_commit, "the events are still dispatched after commit"
+
+
 def test_clean_texts_pass(run_events):
     gig = GigFactory(description="Logos from $1,500. Delivered 2024-05-12.")
     run_events(catalog_services.gig_publish, actor=gig.seller, gig=gig)
