@@ -177,6 +177,7 @@ def _seed_mentor(rng, mentor, category_slug, currency) -> None:
             duration_minutes=(60, 30, 45)[position % 3],
             price=rng.randrange(30, 150) * 100,
             currency=currency,
+            cancellation_policy=("moderate", "flexible", "strict")[position % 3],
         )
     tz = selectors.mentor_settings_for(mentor).tzinfo
     day_off = timezone.now().astimezone(tz).date() + timedelta(days=rng.randrange(3, 12))

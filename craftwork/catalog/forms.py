@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from craftwork.accounts.models import timezone_choices
 from craftwork.core.errors import DomainError
 from craftwork.core.money import Money
+from craftwork.core.policies import CancellationPolicy
 from craftwork.profiles.models import Currency
 
 from . import selectors
@@ -507,6 +508,15 @@ class OfferingForm(TestIdsMixin, forms.Form):
     )
     price = price_field(_("Price per session"))
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    cancellation_policy = forms.ChoiceField(
+        label=_("Cancellation policy"),
+        choices=CancellationPolicy.choices,
+        initial=CancellationPolicy.MODERATE,
+        help_text=_(
+            "Clients may always cancel for free up to 24 hours before. Later: flexible refunds "
+            "everything, moderate half, strict nothing (you are paid the rest)."
+        ),
+    )
     active = forms.BooleanField(label=_("Clients can book it"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -522,6 +532,7 @@ class OfferingForm(TestIdsMixin, forms.Form):
             "duration_minutes": offering.duration_minutes,
             "price": to_major(offering.price, offering.currency),
             "currency": offering.currency,
+            "cancellation_policy": offering.cancellation_policy,
             "active": offering.active,
         }
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from craftwork.accounts.models import timezone_choices
 from craftwork.core.models import BaseModel
 from craftwork.core.money import Money, money_property
+from craftwork.core.policies import SESSION_POLICY_SUMMARIES, CancellationPolicy
 from craftwork.profiles.models import Currency
 
 # 100,000.00 in a two-decimal currency: far above any gig or session, low enough to catch typos.
@@ -313,6 +314,12 @@ class MentorshipOffering(BaseModel):
     price = models.BigIntegerField(_("price"), help_text=_("In minor units (cents)."))
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     active = models.BooleanField(_("bookable"), default=True)
+    cancellation_policy = models.CharField(
+        _("cancellation policy"),
+        max_length=10,
+        choices=CancellationPolicy.choices,
+        default=CancellationPolicy.MODERATE,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -335,6 +342,10 @@ class MentorshipOffering(BaseModel):
         return self.topic
 
     price_money = money_property("price")
+
+    @property
+    def cancellation_summary(self) -> str:
+        return str(SESSION_POLICY_SUMMARIES[self.cancellation_policy])
 
 
 class Weekday(models.IntegerChoices):
@@ -431,6 +442,10 @@ class SlotReservation(BaseModel):
     end = models.DateTimeField()
     price = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    # The offering's policy when the client booked: later changes do not touch this booking.
+    cancellation_policy = models.CharField(
+        max_length=10, choices=CancellationPolicy.choices, default=CancellationPolicy.MODERATE
+    )
     status = models.CharField(
         max_length=10, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED
     )

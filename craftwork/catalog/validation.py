@@ -65,7 +65,8 @@ def choice(choices):
     allowed = {value for value, _label in choices}
 
     def clean(value):
-        if value not in allowed:
+        # Only a plain string or integer can be a choice (a list is unhashable, True == 1).
+        if not isinstance(value, str | int) or isinstance(value, bool) or value not in allowed:
             raise FieldError(
                 _("Choose one of: %(values)s.") % {"values": ", ".join(sorted(map(str, allowed)))}
             )

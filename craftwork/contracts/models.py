@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
 from craftwork.core.money import CURRENCY_CHOICES, Money, money_property
+from craftwork.core.policies import CancellationPolicy
 
 from .terms import ContractTerms
 
@@ -83,12 +84,6 @@ class Kind(models.TextChoices):
     HOURLY = "hourly", _("Hourly")
     GIG = "gig", _("Gig")
     SESSION = "session", _("Session")
-
-
-class CancellationPolicy(models.TextChoices):
-    FLEXIBLE = "flexible", _("Flexible")
-    MODERATE = "moderate", _("Moderate")
-    STRICT = "strict", _("Strict")
 
 
 class ProcessSubject(BaseModel):

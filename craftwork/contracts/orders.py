@@ -219,7 +219,8 @@ def session_booking_create(
     actor=SYSTEM,
     cancellation_policy: str | None = None,
 ) -> Contract:
-    """A paid session: ``scheduled``, completed automatically some hours after its end."""
+    """A paid session: ``scheduled``, completed automatically some hours after its end. Its
+    cancellation policy is the one the offering had when the slot was reserved."""
     from craftwork.catalog.models import ReservationStatus, SlotReservation
     from craftwork.catalog.purchasable import purchasable_for, session_slot_ref
 
@@ -242,7 +243,7 @@ def session_booking_create(
             currency=price.currency,
             amount=price,
             platform_fee_bps=_fee_bps(price.currency, item.category_slug),
-            cancellation_policy=_policy(cancellation_policy),
+            cancellation_policy=_policy(cancellation_policy or slot.cancellation_policy),
             review_window_days=None,
             category_slug=item.category_slug,
         )

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from craftwork.core.api.serializers import StrictSerializer
 from craftwork.core.markdown import render_markdown
+from craftwork.core.policies import CancellationPolicy
 from craftwork.profiles.models import Currency
 
 from .. import selectors
@@ -333,6 +334,10 @@ class OfferingOutput(serializers.Serializer):
     duration_minutes = serializers.IntegerField()
     price = serializers.SerializerMethodField()
     active = serializers.BooleanField()
+    cancellation_policy = serializers.CharField(
+        help_text=_("flexible, moderate or strict: what a late cancellation refunds.")
+    )
+    cancellation_summary = serializers.CharField()
     mentor = CatalogPersonOutput()
 
     def get_description_html(self, obj) -> str:
@@ -363,6 +368,7 @@ class OfferingInput(StrictSerializer):
     )
     currency = StringChoiceField(choices=Currency.choices)
     active = serializers.BooleanField(required=False)
+    cancellation_policy = StringChoiceField(choices=CancellationPolicy.choices, required=False)
 
 
 class SessionSlotOutput(serializers.Serializer):

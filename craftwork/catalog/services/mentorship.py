@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from craftwork.core.audit import audit
 from craftwork.core.errors import NotFound, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
+from craftwork.core.policies import CancellationPolicy
 
 from .. import selectors
 from .. import validation as v
@@ -75,6 +76,7 @@ OFFERING_FIELDS = {
     "price": v.price,
     "currency": v.currency,
     "active": v.boolean,
+    "cancellation_policy": v.choice(CancellationPolicy.choices),
 }
 RULE_FIELDS = {
     "weekday": v.choice(Weekday.choices),
@@ -130,7 +132,16 @@ def mentor_settings_update(*, actor, **fields) -> MentorSettings:
 
 
 def offering_create(
-    *, actor, topic, duration_minutes, price, currency, description="", category=None, active=True
+    *,
+    actor,
+    topic,
+    duration_minutes,
+    price,
+    currency,
+    description="",
+    category=None,
+    active=True,
+    cancellation_policy=CancellationPolicy.MODERATE,
 ) -> MentorshipOffering:
     _require_mentor(actor)
     cleaned = v.clean_fields(
@@ -143,6 +154,7 @@ def offering_create(
             "price": price,
             "currency": currency,
             "active": active,
+            "cancellation_policy": cancellation_policy,
         },
     )
     with transaction.atomic():
@@ -155,7 +167,8 @@ def offering_create(
 
 
 def offering_update(*, actor, offering: MentorshipOffering, **fields) -> MentorshipOffering:
-    """Change an offering. Existing reservations keep the duration and price they were booked with."""
+    """Change an offering. Existing reservations keep the duration, price and cancellation policy
+    they were booked with."""
     _require_mentor(actor)
     cleaned = v.clean_fields(OFFERING_FIELDS, fields)
     with transaction.atomic():
@@ -397,6 +410,7 @@ def _create_reservation(offering, start, client) -> SlotReservation:
                 end=start + timedelta(minutes=offering.duration_minutes),
                 price=offering.price,
                 currency=offering.currency,
+                cancellation_policy=offering.cancellation_policy,
             )
     except IntegrityError:  # the unique (mentor, start) constraint: someone else was faster
         raise SlotTaken() from None

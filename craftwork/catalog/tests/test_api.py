@@ -524,3 +524,30 @@ def test_offering_list_query_count_is_constant(api_client, django_assert_max_num
 def test_unknown_offering_category_is_a_validation_error(api_client):
     response = api_client.get("/api/v1/mentorship/offerings/?category=nope")
     assert response.status_code == 400 and "category" in response.json()["error"]["details"]
+
+
+def test_mentor_sets_the_cancellation_policy_and_clients_see_it(seller_api, api_client):
+    created = seller_api.post(
+        "/api/v1/me/mentorship/offerings/",
+        {
+            "topic": "Salary negotiation",
+            "duration_minutes": 30,
+            "price": 4000,
+            "currency": "USD",
+            "cancellation_policy": "flexible",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    offering_id = created.json()["id"]
+    assert created.json()["cancellation_policy"] == "flexible"
+    refused = seller_api.patch(
+        f"/api/v1/me/mentorship/offerings/{offering_id}/",
+        {"cancellation_policy": "generous"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "cancellation_policy" in refused.json()["error"]["details"]
+    public = api_client.get(f"/api/v1/mentorship/offerings/{offering_id}/").json()
+    assert public["cancellation_policy"] == "flexible"
+    assert public["cancellation_summary"] == "Free cancellation until the session starts."

@@ -68,6 +68,8 @@ def test_offering_create_and_update(seller):
         ({"currency": "DOGE"}, "currency"),
         ({"topic": ""}, "topic"),
         ({"category": "nope"}, "category"),
+        ({"cancellation_policy": "lenient"}, "cancellation_policy"),
+        ({"cancellation_policy": ["strict"]}, "cancellation_policy"),
     ],
 )
 def test_offering_bad_input(seller, overrides, field):
@@ -353,3 +355,22 @@ def test_reserving_at_exactly_the_notice_boundary(client_user, frozen):
     offering = OfferingFactory(availability={"min_notice_hours": 2})
     now = utc(2026, 5, 5, 8)
     assert reserve(offering, now + timedelta(hours=2), client_user, frozen, now=now)
+
+
+def test_a_reservation_keeps_the_policy_the_offering_had_when_booked(seller, client_user):
+    offering = OfferingFactory(mentor=seller, cancellation_policy="strict")
+    assert "nothing is refunded" in offering.cancellation_summary
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    reservation = services.slot_reserve(
+        offering=offering,
+        start=datetime.combine(tomorrow, time(10), tzinfo=UTC),
+        client=client_user,
+        actor=client_user,
+    )
+    services.offering_update(actor=seller, offering=offering, cancellation_policy="flexible")
+    reservation.refresh_from_db()
+    offering.refresh_from_db()
+    assert (reservation.cancellation_policy, offering.cancellation_policy) == (
+        "strict",
+        "flexible",
+    )

@@ -334,12 +334,16 @@ def test_mentor_creates_an_offering_and_edits_availability(seller_client):
             "duration_minutes": "30",
             "price": "25.00",
             "currency": "USD",
+            "cancellation_policy": "strict",
             "active": "on",
             "category": "",
         },
     )
     offering = MentorshipOffering.objects.get(mentor=seller_client.user)
     assert response.status_code == 302 and offering.price == 2500
+    assert offering.cancellation_policy == "strict"
+    page = seller_client.get(f"/mentors/sessions/{offering.pk}/").content.decode()
+    assert "Strict cancellation: Free cancellation up to 24 hours before; later, nothing" in page
     bad = seller_client.post(
         "/mentors/me/", {"topic": "Free", "duration_minutes": "30", "price": "0", "currency": "USD"}
     )

@@ -617,3 +617,27 @@ class TestPages:
             {"subject": "contract", "subject_id": str(contract.pk), "transition": "confirm"},
         )
         assert response.status_code == 302 and fresh(contract).state == "completed"
+
+
+def test_the_contract_takes_the_policy_the_offering_had_when_the_slot_was_reserved():
+    client, mentor = UserFactory(), FreelancerFactory()
+    offering = OfferingFactory(mentor=mentor, cancellation_policy="strict")
+    reservation = catalog.slot_reserve(
+        offering=offering, start=next_slot(), client=client, actor=None
+    )
+    catalog.offering_update(actor=mentor, offering=offering, cancellation_policy="flexible")
+    contract_id = uuid.uuid4()
+    fund_escrow(contract_id, client, usd(6_000))
+    contract = session_booking_create(
+        contract_id=contract_id,
+        source_ref=f"checkout-line:{uuid.uuid4()}",
+        client=client,
+        provider=mentor,
+        reservation=reservation,
+        price=usd(6_000),
+    )
+    assert contract.cancellation_policy == "strict"
+    late = orders.session_cancel_preview(
+        contract=contract, actor=client, now=times(contract)[0] - timedelta(hours=2)
+    )
+    assert (late.to_client, late.to_provider) == (usd(0), usd(6_000))
