@@ -16,3 +16,15 @@ def audit(*, actor, action: str, target=None, details: dict | None = None) -> Au
         user_agent=current_user_agent.get(),
         details=details or {},
     )
+
+
+def apply_changes(obj, cleaned: dict, *, actor, action: str) -> list[str]:
+    """Set the fields of ``cleaned`` that differ on ``obj`` (a row the caller has locked), save
+    only those and audit ``action`` with their names. Returns them; empty means nothing written."""
+    changed = [name for name, value in cleaned.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, cleaned[name])
+    if changed:
+        obj.save(update_fields=[*changed, "updated_at"])
+        audit(actor=actor, action=action, target=obj, details={"fields": changed})
+    return changed

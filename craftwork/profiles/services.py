@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from craftwork.core.audit import audit
+from craftwork.core.audit import apply_changes, audit
 from craftwork.core.errors import NotFound, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.files import make_thumbnail, reencode_image, validate_image
@@ -76,17 +76,10 @@ def freelancer_profile_update(*, actor, profile: FreelancerProfile, **fields) ->
     with transaction.atomic():
         locked = _lock_own_profile(actor=actor, profile=profile)
         _check_coordinates_pair(locked, cleaned)
-        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, cleaned[name])
+        changed = apply_changes(
+            locked, cleaned, actor=actor, action="profiles.freelancer_profile_updated"
+        )
         if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            audit(
-                actor=actor,
-                action="profiles.freelancer_profile_updated",
-                target=locked,
-                details={"fields": changed},
-            )
             _publish_change(locked, actor=actor, changed=changed)
     return locked
 
@@ -412,17 +405,10 @@ def portfolio_item_update(*, actor, item: PortfolioItem, **fields) -> PortfolioI
     cleaned = validation.clean_fields(validation.PORTFOLIO_ITEM_FIELDS, fields)
     with transaction.atomic():
         locked = _lock_own_item(actor=actor, item=item)
-        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, cleaned[name])
+        changed = apply_changes(
+            locked, cleaned, actor=actor, action="profiles.portfolio_item_updated"
+        )
         if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            audit(
-                actor=actor,
-                action="profiles.portfolio_item_updated",
-                target=locked,
-                details={"fields": changed},
-            )
             _publish_change(locked.profile, actor=actor, changed=["portfolio"])
     return locked
 
@@ -552,15 +538,5 @@ def client_profile_update(*, actor, profile: ClientProfile, **fields) -> ClientP
         locked = ClientProfile.objects.select_for_update().filter(pk=profile.pk).first()
         if locked is None or locked.user_id != getattr(actor, "pk", None):
             raise NotFound(_("Profile not found."))
-        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, cleaned[name])
-        if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            audit(
-                actor=actor,
-                action="profiles.client_profile_updated",
-                target=locked,
-                details={"fields": changed},
-            )
+        apply_changes(locked, cleaned, actor=actor, action="profiles.client_profile_updated")
     return locked

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from craftwork.core.audit import audit
+from craftwork.core.audit import apply_changes, audit
 from craftwork.core.errors import NotFound, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.policies import CancellationPolicy
@@ -114,17 +114,7 @@ def mentor_settings_update(*, actor, **fields) -> MentorSettings:
     cleaned = v.clean_fields(SETTINGS_FIELDS, fields)
     with transaction.atomic():
         row = _locked_settings(actor)
-        changed = [name for name, value in cleaned.items() if getattr(row, name) != value]
-        for name in changed:
-            setattr(row, name, cleaned[name])
-        if changed:
-            row.save(update_fields=[*changed, "updated_at"])
-            audit(
-                actor=actor,
-                action="catalog.mentor_settings_updated",
-                target=row,
-                details={"fields": changed},
-            )
+        apply_changes(row, cleaned, actor=actor, action="catalog.mentor_settings_updated")
     return row
 
 
@@ -175,17 +165,8 @@ def offering_update(*, actor, offering: MentorshipOffering, **fields) -> Mentors
         locked = MentorshipOffering.objects.select_for_update().filter(pk=offering.pk).first()
         if locked is None or locked.mentor_id != actor.pk:
             raise NotFound(_("Session not found."))
-        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, cleaned[name])
+        changed = apply_changes(locked, cleaned, actor=actor, action="catalog.offering_updated")
         if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            audit(
-                actor=actor,
-                action="catalog.offering_updated",
-                target=locked,
-                details={"fields": changed},
-            )
             _publish_offering(locked, actor=actor)
     return locked
 

@@ -159,3 +159,21 @@ class TestOutbox:
         assert event.status == OutboxEvent.Status.FAILED
         assert "handler bug" in event.last_error
         assert list(events.pending_events(older_than_seconds=-5)) == [event]
+
+
+@pytest.mark.django_db
+def test_apply_changes_saves_and_audits_only_what_differs(user):
+    from craftwork.core.audit import apply_changes
+    from craftwork.profiles.tests.factories import FreelancerProfileFactory
+
+    profile = FreelancerProfileFactory(headline="Plumber", hourly_rate=4000)
+    changed = apply_changes(
+        profile, {"headline": "Plumber", "hourly_rate": 4500}, actor=user, action="test.edited"
+    )
+    assert changed == ["hourly_rate"]
+    profile.refresh_from_db()
+    assert profile.hourly_rate == 4500
+    row = AuditLog.objects.get(action="test.edited")
+    assert (row.actor, row.details) == (user, {"fields": ["hourly_rate"]})
+    assert apply_changes(profile, {"hourly_rate": 4500}, actor=user, action="test.edited") == []
+    assert AuditLog.objects.filter(action="test.edited").count() == 1
