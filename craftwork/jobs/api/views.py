@@ -146,35 +146,50 @@ class JobDetailApi(APIView):
         return _job_detail(request, pk)
 
 
-@extend_schema(tags=[TAG_JOBS], request=None, responses=s.JobDetailOutput)
-class JobPublishApi(APIView):
-    @extend_schema(summary="Open my draft job for proposals")
+def _action_view(name, *, tag, summary, load, service, target, respond, response, input_class=None):
+    """A POST that loads the caller's ``target`` (404 if it is not theirs), runs one service with
+    the validated fields and answers with ``respond(request, pk)``."""
+
+    @extend_schema(tags=[tag], summary=summary, request=input_class, responses=response)
     def post(self, request, pk):
-        job = selectors.own_job(request.user, pk)
-        services.job_publish(actor=request.user, job=job)
-        return _job_detail(request, pk)
+        obj = load(request.user, pk)
+        data = {}
+        if input_class is not None:
+            serializer = input_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        service(actor=request.user, **{target: obj}, **data)
+        return respond(request, pk)
+
+    return type(name, (APIView,), {"post": post})
 
 
-@extend_schema(tags=[TAG_JOBS], request=s.JobReasonInput, responses=s.JobDetailOutput)
-class JobCloseApi(APIView):
-    @extend_schema(summary="Stop hiring: live proposals are declined")
-    def post(self, request, pk):
-        job = selectors.own_job(request.user, pk)
-        data = s.JobReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.job_close(actor=request.user, job=job, **data.validated_data)
-        return _job_detail(request, pk)
+def _job_action_view(name, service, summary, input_class=None):
+    return _action_view(
+        name,
+        tag=TAG_JOBS,
+        summary=summary,
+        load=selectors.own_job,
+        service=service,
+        target="job",
+        respond=_job_detail,
+        response=s.JobDetailOutput,
+        input_class=input_class,
+    )
 
 
-@extend_schema(tags=[TAG_JOBS], request=s.JobReasonInput, responses=s.JobDetailOutput)
-class JobCancelApi(APIView):
-    @extend_schema(summary="Call off a job nobody was hired for")
-    def post(self, request, pk):
-        job = selectors.own_job(request.user, pk)
-        data = s.JobReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.job_cancel(actor=request.user, job=job, **data.validated_data)
-        return _job_detail(request, pk)
+JobPublishApi = _job_action_view(
+    "JobPublishApi", services.job_publish, "Open my draft job for proposals"
+)
+JobCloseApi = _job_action_view(
+    "JobCloseApi",
+    services.job_close,
+    "Stop hiring: live proposals are declined",
+    s.JobReasonInput,
+)
+JobCancelApi = _job_action_view(
+    "JobCancelApi", services.job_cancel, "Call off a job nobody was hired for", s.JobReasonInput
+)
 
 
 @extend_schema(tags=[TAG_JOBS])
@@ -289,42 +304,49 @@ class ProposalDetailApi(APIView):
         return _proposal_response(request, pk)
 
 
-@extend_schema(tags=[TAG_PROPOSALS], request=None, responses=s.ProposalOutput)
-class ProposalWithdrawApi(APIView):
-    @extend_schema(summary="Withdraw my proposal")
-    def post(self, request, pk):
-        proposal = selectors.own_proposal(request.user, pk)
-        services.proposal_withdraw(actor=request.user, proposal=proposal)
-        return _proposal_response(request, pk)
+def _proposal_action_view(name, service, summary, *, load, response, input_class=None):
+    return _action_view(
+        name,
+        tag=TAG_PROPOSALS,
+        summary=summary,
+        load=load,
+        service=service,
+        target="proposal",
+        respond=_proposal_response,
+        response=response,
+        input_class=input_class,
+    )
 
 
-@extend_schema(tags=[TAG_PROPOSALS], request=None, responses=s.ProposalForClientOutput)
-class ProposalShortlistApi(APIView):
-    @extend_schema(summary="Shortlist a proposal on my job")
-    def post(self, request, pk):
-        proposal = selectors.proposal_for_client(request.user, pk)
-        services.proposal_shortlist(actor=request.user, proposal=proposal)
-        return _proposal_response(request, pk)
-
-
-@extend_schema(tags=[TAG_PROPOSALS], request=None, responses=s.ProposalForClientOutput)
-class ProposalUnshortlistApi(APIView):
-    @extend_schema(summary="Take a proposal off the shortlist")
-    def post(self, request, pk):
-        proposal = selectors.proposal_for_client(request.user, pk)
-        services.proposal_unshortlist(actor=request.user, proposal=proposal)
-        return _proposal_response(request, pk)
-
-
-@extend_schema(tags=[TAG_PROPOSALS], request=s.JobReasonInput, responses=s.ProposalForClientOutput)
-class ProposalDeclineApi(APIView):
-    @extend_schema(summary="Decline a proposal on my job")
-    def post(self, request, pk):
-        proposal = selectors.proposal_for_client(request.user, pk)
-        data = s.JobReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.proposal_decline(actor=request.user, proposal=proposal, **data.validated_data)
-        return _proposal_response(request, pk)
+ProposalWithdrawApi = _proposal_action_view(
+    "ProposalWithdrawApi",
+    services.proposal_withdraw,
+    "Withdraw my proposal",
+    load=selectors.own_proposal,
+    response=s.ProposalOutput,
+)
+ProposalShortlistApi = _proposal_action_view(
+    "ProposalShortlistApi",
+    services.proposal_shortlist,
+    "Shortlist a proposal on my job",
+    load=selectors.proposal_for_client,
+    response=s.ProposalForClientOutput,
+)
+ProposalUnshortlistApi = _proposal_action_view(
+    "ProposalUnshortlistApi",
+    services.proposal_unshortlist,
+    "Take a proposal off the shortlist",
+    load=selectors.proposal_for_client,
+    response=s.ProposalForClientOutput,
+)
+ProposalDeclineApi = _proposal_action_view(
+    "ProposalDeclineApi",
+    services.proposal_decline,
+    "Decline a proposal on my job",
+    load=selectors.proposal_for_client,
+    response=s.ProposalForClientOutput,
+    input_class=s.JobReasonInput,
+)
 
 
 @extend_schema(tags=[TAG_PROPOSALS], request=None, responses={201: s.JobContractCreatedOutput})
