@@ -27,6 +27,9 @@ class Command(BaseCommand):
         if not (no_worker or settings.CELERY_TASK_ALWAYS_EAGER):
             worker = self._start_worker()
         self._banner(host, port, worker is not None)
+        # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler it found:
+        # with the default one the process would die before stopping the worker below.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             uvicorn.run(
                 "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
@@ -65,3 +68,7 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
