@@ -1,7 +1,5 @@
 """Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -10,6 +8,7 @@ from craftwork.accounts.errors import InvalidRefreshToken
 from craftwork.accounts.models import Membership
 from craftwork.accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from craftwork.core.errors import Conflict, PermissionDenied
+from craftwork.core.tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -18,30 +17,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connection as thread_connection
-
-        barrier.wait()
-        try:
-            results[index] = ("ok", call())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_one_refresh_token_rotates_once():

@@ -1,6 +1,5 @@
 """Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
 
-import threading
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from craftwork.accounts.tests.factories import UserFactory
 from craftwork.catalog import services
 from craftwork.catalog.errors import SlotTaken
 from craftwork.catalog.models import SlotReservation
+from craftwork.core.tests.concurrency import race
 
 from .factories import OfferingFactory
 
@@ -20,30 +20,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connection as thread_connection
-
-        barrier.wait()
-        try:
-            results[index] = ("ok", call())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def tomorrow_at(hour: int) -> datetime:

@@ -1,6 +1,5 @@
 """Races on real PostgreSQL connections: every thread has its own connection and transaction."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from craftwork.contracts import services
 from craftwork.contracts.models import Contract, Milestone, TimeLog
 from craftwork.core.errors import DomainError
+from craftwork.core.tests.concurrency import run_in_threads
 from craftwork.payments.models import LedgerTransaction
 
 from .factories import FundedContractFactory, HourlyContractFactory, usd
@@ -22,30 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests need PostgreSQL")
-
-
-def run_in_threads(work: list) -> list:
-    """Run each callable in its own thread, all released together; return results or errors."""
-    barrier = threading.Barrier(len(work))
-    results: list = [None] * len(work)
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def releases(contract) -> int:

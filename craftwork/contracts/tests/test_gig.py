@@ -1,6 +1,5 @@
 """Gig orders: created paid by checkout, requirements, delivery, revisions, lateness, money."""
 
-import threading
 import uuid
 from datetime import timedelta
 from io import BytesIO
@@ -27,6 +26,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.money import Money
+from craftwork.core.tests.concurrency import run_in_threads
 from craftwork.payments import disputes as payment_disputes
 from craftwork.payments import selectors as payment_selectors
 from craftwork.payments.models import Dispute, LedgerEntry, LedgerTransaction
@@ -633,29 +633,6 @@ class TestNotifications:
 
 
 # --- the race: the buyer accepts while the auto-complete timer fires -------------------------------
-
-
-def run_in_threads(work: list) -> list:
-    barrier = threading.Barrier(len(work))
-    results: list = [None] * len(work)
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.postgres

@@ -1,13 +1,13 @@
 """Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
 
 from craftwork.accounts.tests.factories import StaffFactory
 from craftwork.core.errors import InvalidTransition
+from craftwork.core.tests.concurrency import race
 from craftwork.credentials import services
 from craftwork.credentials.models import Credential, CredentialEvent, CredentialReminder
 
@@ -24,30 +24,6 @@ pytestmark = [
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_reviewers_deciding_at_once_record_one_decision():

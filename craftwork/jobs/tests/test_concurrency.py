@@ -1,6 +1,5 @@
 """Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from craftwork.accounts.tests.factories import FreelancerFactory
 from craftwork.contracts.models import Contract
 from craftwork.core.errors import Conflict
 from craftwork.core.models import AuditLog
+from craftwork.core.tests.concurrency import race
 from craftwork.jobs import services
 from craftwork.jobs.models import InvitationStatus, Job, JobStatus, Proposal, ProposalStatus
 
@@ -23,30 +23,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_twenty_simultaneous_accepts_hire_exactly_one():

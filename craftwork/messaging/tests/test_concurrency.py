@@ -1,10 +1,9 @@
 """Races on real PostgreSQL connections: every thread has its own connection and transaction."""
 
-import threading
-
 import pytest
 from django.db import connection
 
+from craftwork.core.tests.concurrency import run_in_threads
 from craftwork.jobs.tests.factories import ProposalFactory
 from craftwork.messaging import services
 from craftwork.messaging.models import Conversation, Message
@@ -18,29 +17,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests need PostgreSQL")
-
-
-def run_in_threads(work: list) -> list:
-    barrier = threading.Barrier(len(work))
-    results: list = [None] * len(work)
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_concurrent_sends_get_gap_free_sequence_numbers():

@@ -1,7 +1,5 @@
 """Races on real PostgreSQL connections: every thread has its own connection and transaction."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -9,6 +7,7 @@ from craftwork.accounts.tests.factories import StaffFactory, UserFactory
 from craftwork.catalog.models import GigStatus
 from craftwork.core.errors import Conflict, DomainError
 from craftwork.core.models import AuditLog
+from craftwork.core.tests.concurrency import run_in_threads
 from craftwork.moderation import services
 from craftwork.moderation.models import Case, Decision, Flag
 
@@ -21,30 +20,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests need PostgreSQL")
-
-
-def run_in_threads(work: list) -> list:
-    """Run each callable in its own thread, all released together; return results or errors."""
-    barrier = threading.Barrier(len(work))
-    results: list = [None] * len(work)
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work[index]()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def flag_call(user, gig, reason="spam"):

@@ -1,6 +1,5 @@
 """Races that only a database with real row locks can show (run with DATABASE_URL=postgres://...)."""
 
-import threading
 import time
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 
 from craftwork.accounts.tests.factories import UserFactory
 from craftwork.core.models import OutboxEvent
+from craftwork.core.tests.concurrency import race
 from craftwork.notifications import handlers, services, tasks
 from craftwork.notifications.models import Delivery, DigestPreference, Notification
 
@@ -22,30 +22,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connection as thread_connection
-
-        barrier.wait()
-        try:
-            results[index] = ("ok", call())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import threading
 import traceback
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from django.utils import timezone
 from craftwork.accounts.tests.factories import FreelancerFactory, UserFactory
 from craftwork.core.errors import InvalidTransition
 from craftwork.core.money import Money
+from craftwork.core.tests.concurrency import run_in_threads as run_in_parallel
 from craftwork.payments import ledger, selectors, services
 from craftwork.payments.errors import IdempotencyKeyReused, InsufficientFunds
 from craftwork.payments.models import (
@@ -38,27 +40,8 @@ def _postgres_only():
 
 
 def run_in_threads(count: int, work) -> list:
-    """Run ``work(index)`` in ``count`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index):
-        try:
-            connection.ensure_connection()  # connect first, so the threads race on the work
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    """``work(index)`` in ``count`` threads started together; results or exceptions."""
+    return run_in_parallel([partial(work, index) for index in range(count)])
 
 
 def assert_ledger_consistent():

@@ -1,12 +1,11 @@
 """Races on real PostgreSQL connections (run with DATABASE_URL=postgres://...)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from craftwork.accounts.tests.factories import FreelancerFactory, StaffFactory
 from craftwork.core.errors import Conflict
+from craftwork.core.tests.concurrency import run_in_threads
 from craftwork.reviews import services, stats
 from craftwork.reviews.models import RatingStats, Review, ReviewStatus
 
@@ -19,30 +18,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests need PostgreSQL")
-
-
-def race(*calls) -> list:
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def create(contract, author, submit=True):
@@ -59,7 +34,7 @@ def create(contract, author, submit=True):
 
 def test_the_same_review_twice_at_once_gives_one_review_and_a_conflict():
     contract = completed_contract()
-    results = race(*[create(contract, contract.client) for _ in range(4)])
+    results = run_in_threads([create(contract, contract.client) for _ in range(4)])
     assert sum(isinstance(r, Review) for r in results) == 1
     assert all(isinstance(r, Review | Conflict) for r in results), results
     assert Review.objects.filter(contract=contract).count() == 1
@@ -68,7 +43,9 @@ def test_the_same_review_twice_at_once_gives_one_review_and_a_conflict():
 def test_both_sides_submitting_at_once_publish_both_exactly_once():
     for _ in range(3):
         contract = completed_contract()
-        results = race(create(contract, contract.client), create(contract, contract.provider))
+        results = run_in_threads(
+            [create(contract, contract.client), create(contract, contract.provider)]
+        )
         assert all(isinstance(r, Review) for r in results), results
         statuses = set(Review.objects.filter(contract=contract).values_list("status", flat=True))
         assert statuses == {ReviewStatus.PUBLISHED}
@@ -80,7 +57,7 @@ def test_many_pairs_for_one_freelancer_count_each_review_once():
     contracts = [completed_contract(provider=provider) for _ in range(4)]
     for contract in contracts:
         write_review(contract, contract.client, submit=True)
-    results = race(*[create(contract, provider) for contract in contracts])
+    results = run_in_threads([create(contract, provider) for contract in contracts])
     assert all(isinstance(r, Review) for r in results), results
     row = RatingStats.objects.get(subject_type="provider", subject_id=provider.pk)
     assert row.count == 4
@@ -97,7 +74,7 @@ def test_publication_task_running_twice_at_once_counts_once():
         contract = completed_contract(provider=provider)
         write_review(contract, contract.client)
     later = timezone.now() + timedelta(days=30)
-    results = race(*[lambda: services.reviews_publish_due(now=later) for _ in range(3)])
+    results = run_in_threads([lambda: services.reviews_publish_due(now=later) for _ in range(3)])
     assert sum(results) == 3, results
     assert RatingStats.objects.get(subject_type="provider", subject_id=provider.pk).count == 3
     assert stats.differences() == []
@@ -112,9 +89,11 @@ def test_hiding_while_the_other_side_publishes_keeps_the_statistics_right():
     pending = completed_contract(provider=provider)
     write_review(pending, pending.client)
     target.refresh_from_db()
-    results = race(
-        lambda: services.review_hide(review=target, actor=staff, reason="abuse"),
-        create(pending, provider),
+    results = run_in_threads(
+        [
+            lambda: services.review_hide(review=target, actor=staff, reason="abuse"),
+            create(pending, provider),
+        ]
     )
     assert not any(isinstance(r, Exception) for r in results), results
     assert RatingStats.objects.get(subject_type="provider", subject_id=provider.pk).count == 1
