@@ -1,5 +1,8 @@
 """Fixtures shared by every app's tests."""
 
+import os
+from datetime import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -7,6 +10,34 @@ from craftwork.accounts.tests.factories import DEFAULT_PASSWORD, FreelancerFacto
 
 # One definition of the session-wide browser: a second sync Playwright in the process cannot start.
 pytest_plugins = ["craftwork.web.tests.e2e.browser"]
+
+# CRAFTWORK_TEST_NOW=2026-03-29T00:30:00Z runs the suite as if the clock read that instant (it keeps
+# ticking from there). CI runs the time-sensitive apps at several such instants: a test that only
+# passes at some hours of the day fails there instead of in the evening.
+TEST_NOW = os.environ.get("CRAFTWORK_TEST_NOW", "")
+
+
+def pytest_configure(config):
+    if TEST_NOW:
+        import time_machine
+
+        instant = datetime.fromisoformat(TEST_NOW.replace("Z", "+00:00"))
+        if instant.tzinfo is None:
+            raise pytest.UsageError(
+                "CRAFTWORK_TEST_NOW needs a time zone, e.g. 2026-03-29T00:30:00Z"
+            )
+        config._craftwork_clock = time_machine.travel(instant, tick=True)
+        config._craftwork_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_craftwork_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: travelled to {TEST_NOW}" if TEST_NOW else None
 
 
 @pytest.fixture(autouse=True)

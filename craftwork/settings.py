@@ -202,18 +202,25 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
-    # A broker that needs no server: messages are files under var/celery.
-    for sub in ("queue", "processed", "control"):
-        (CELERY_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_DIR / "queue"),
-        "data_folder_out": str(CELERY_DIR / "queue"),
-        "processed_folder": str(CELERY_DIR / "processed"),
-        "control_folder": str(CELERY_DIR / "control"),
-        "store_processed": False,
-    }
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "sqlite://")
+if CELERY_BROKER_URL == "sqlite://":
+    # A broker that needs no server: a first-in-first-out queue in one SQLite file
+    # (craftwork/core/broker.py). It offers no fanout, so no remote control or gossip.
+    CELERY_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"path": str(CELERY_DIR / "broker.sqlite3")}
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# Messages to people (verification, password reset, invitations, phone codes, notification
+# emails and SMS) have a queue of their own with its own worker, so a backlog of background
+# work never holds them up.
+# How long a queued event dispatch owns its event before the outbox sweep may queue it again.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+MAIL_QUEUE = "mail"
+CELERY_TASK_ROUTES = {
+    "craftwork.accounts.tasks.*": {"queue": MAIL_QUEUE},
+    "craftwork.notifications.tasks.deliver": {"queue": MAIL_QUEUE},
+    "craftwork.notifications.tasks.send_phone_code": {"queue": MAIL_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -226,7 +233,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "core.redispatch-stale-events": {
         "task": "craftwork.core.tasks.redispatch_stale_events",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
     "core.purge-idempotency-records": {
         "task": "craftwork.core.tasks.purge_idempotency_records",

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,9 +63,19 @@ class OutboxEvent(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # When the safety-net sweep may queue it: a queued dispatch holds a lease until then, and a
+    # failed one backs off. The sweep never queues an event whose dispatch is already queued.
+    available_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="core_outbox_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.status})"

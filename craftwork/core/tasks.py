@@ -3,18 +3,16 @@ from celery import shared_task
 from . import events
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=10)
-def dispatch_event(self, event_id: str) -> None:
-    try:
-        events.dispatch(event_id)
-    except Exception as exc:
-        raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
+@shared_task
+def dispatch_event(event_id: str) -> None:
+    """A failure is recorded on the event; the sweep queues it again after a back-off."""
+    events.dispatch(event_id)
 
 
 @shared_task
 def redispatch_stale_events() -> int:
-    """Safety net for events whose after-commit dispatch was lost (worker down, crash)."""
-    ids = list(events.pending_events().values_list("pk", flat=True)[:500])
+    """Safety net for events whose dispatch was lost (worker down, crash) or failed."""
+    ids = events.claim_due_events()
     for event_id in ids:
         dispatch_event.delay(str(event_id))
     return len(ids)

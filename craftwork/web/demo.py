@@ -68,7 +68,7 @@ def seed(
     stdout=None,
 ) -> SeedReport:
     """People and profiles; with ``marketplace`` also jobs, gigs, mentors and contracts."""
-    with _fast_demo_password_hashing():
+    with _fast_demo_password_hashing(), _side_effects_now_and_unmailed():
         return _seed(
             clients=clients,
             freelancers=freelancers,
@@ -76,6 +76,23 @@ def seed(
             marketplace=marketplace,
             stdout=stdout,
         )
+
+
+@contextmanager
+def _side_effects_now_and_unmailed():
+    """Seeding runs every task in this process as it is queued, so no backlog is left for the
+    worker (event handlers, notifications and sandbox webhooks are done when seeding ends), and
+    mail to the invented demo addresses is dropped instead of burying real mail in var/mail."""
+    from celery import current_app
+    from django.test import override_settings
+
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        current_app.conf.task_always_eager = eager
 
 
 @contextmanager

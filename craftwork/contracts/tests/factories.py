@@ -5,7 +5,7 @@ contract = FundedContractFactory()                 # its milestone paid into esc
 contract = HourlyContractFactory(provider=me)      # hourly, 10 h/week at 50.00 USD
 payment = fund_milestone(contract.milestones.get())
 order = gig_order(requirements=[{"question": "Your brand name?"}])   # paid, awaiting answers
-session = session_booking()                        # paid, scheduled tomorrow 10:00 UTC
+session = session_booking()                        # paid, 10:00 UTC at least a day ahead
 """
 
 from __future__ import annotations
@@ -172,9 +172,13 @@ def gig_order(
 
 
 def next_slot(days: int = 1, hour: int = 10) -> datetime:
-    """A start the default OfferingFactory availability (every day 09-17 UTC) offers."""
-    day = (timezone.now() + timedelta(days=days)).astimezone(UTC).date()
-    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+    """The first ``hour``:00 UTC at least ``days`` whole days from now: a start the default
+    OfferingFactory availability (every day 09-17 UTC) offers, and always outside the 24-hour
+    cancellation window for ``days >= 1``, whatever the time of day the test runs at."""
+    now = timezone.now()
+    earliest = now + timedelta(days=days)
+    start = datetime.combine(earliest.astimezone(UTC).date(), time(hour, 0), tzinfo=UTC)
+    return start if start >= earliest else start + timedelta(days=1)
 
 
 def session_booking(
@@ -186,7 +190,7 @@ def session_booking(
     policy: str | None = None,
     fund: bool = True,
 ):
-    """A paid, scheduled session contract (by default tomorrow 10:00-11:00 UTC)."""
+    """A paid, scheduled session contract (by default 10:00-11:00 UTC, at least a day ahead)."""
     from craftwork.catalog import services as catalog
     from craftwork.catalog.tests.factories import OfferingFactory
     from craftwork.contracts.orders import session_booking_create

@@ -1,7 +1,10 @@
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from craftwork.core import events
@@ -158,7 +161,34 @@ class TestOutbox:
         event.refresh_from_db()
         assert event.status == OutboxEvent.Status.FAILED
         assert "handler bug" in event.last_error
-        assert list(events.pending_events(older_than_seconds=-5)) == [event]
+        # It backs off before the sweep queues it again.
+        assert events.claim_due_events(now=timezone.now()) == []
+        assert events.claim_due_events(now=event.available_at) == [event.pk]
+
+    def test_the_sweep_queues_only_events_whose_dispatch_was_lost_and_each_once(self, user):
+        """A queued dispatch holds a lease: the sweep leaves the event alone until it ends, then
+        claims it, and the claim is a new lease, so the next sweep does not queue it again."""
+        published = timezone.now()
+        event = events.publish("test.queued", payload={}, actor=user)  # dispatch queued on commit
+        lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        assert events.claim_due_events(now=published + lease / 2) == []
+        later = published + lease + timedelta(seconds=1)
+        assert events.claim_due_events(now=later) == [event.pk]
+        assert events.claim_due_events(now=later) == []
+        assert events.claim_due_events(now=later + lease + timedelta(seconds=1)) == [event.pk]
+        events.dispatch(event.pk)
+        assert events.claim_due_events(now=later + 10 * lease) == []
+
+    def test_the_sweep_task_sends_each_claimed_event_to_the_broker_once(self, user, monkeypatch):
+        from craftwork.core import tasks
+
+        sent = []
+        monkeypatch.setattr(tasks.dispatch_event, "delay", sent.append)
+        event = events.publish("test.lost", payload={}, actor=user)
+        OutboxEvent.objects.filter(pk=event.pk).update(available_at=timezone.now())
+        assert tasks.redispatch_stale_events() == 1
+        assert tasks.redispatch_stale_events() == 0
+        assert sent == [str(event.pk)]
 
 
 @pytest.mark.django_db

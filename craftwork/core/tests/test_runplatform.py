@@ -1,6 +1,9 @@
 """`make run`'s command: stopping it (SIGTERM, as a process manager or `kill` does) stops the
-Celery worker it started, even though uvicorn re-raises the signal after its own shutdown."""
+Celery workers it started, even though uvicorn re-raises the signal after its own shutdown; it
+prints the demo logins once, after the server has started; email links follow its port."""
 
+import asyncio
+import io
 import signal
 
 import pytest
@@ -38,12 +41,55 @@ def uvicorn_stopped_by_sigterm(*args, **kwargs):
     signal.raise_signal(signal.SIGTERM)
 
 
-def test_sigterm_stops_the_worker(monkeypatch, settings, default_sigterm):
+def test_sigterm_stops_the_workers(monkeypatch, settings, default_sigterm):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    worker = FakeWorker()
-    monkeypatch.setattr(runplatform.Command, "_start_worker", lambda self: worker)
-    monkeypatch.setattr(runplatform.uvicorn, "run", uvicorn_stopped_by_sigterm)
+    workers = [FakeWorker(), FakeWorker()]
+    monkeypatch.setattr(runplatform.Command, "_start_workers", lambda self: workers)
+    monkeypatch.setattr(runplatform._Server, "run", uvicorn_stopped_by_sigterm)
     with pytest.raises(SystemExit) as stopped:
         call_command("runplatform", port=8999)
     assert stopped.value.code == 128 + signal.SIGTERM
-    assert worker.signals == [signal.SIGTERM]
+    assert [worker.signals for worker in workers] == [[signal.SIGTERM], [signal.SIGTERM]]
+
+
+def test_the_banner_with_the_demo_logins_comes_once_after_the_server_started(monkeypatch, settings):
+    from craftwork.web.demo import DEMO_LOGINS
+
+    printed_before_start = []
+
+    async def startup(server, sockets=None):
+        printed_before_start.append(out.getvalue())
+        server.started = True
+
+    monkeypatch.setattr(runplatform.uvicorn.Server, "startup", startup)
+    monkeypatch.setattr(runplatform._Server, "run", lambda server: asyncio.run(server.startup()))
+    monkeypatch.setenv("SITE_URL", "")
+    out = io.StringIO()
+    call_command("runplatform", "--no-worker", port=8123, stdout=out)
+    assert printed_before_start == [""]
+    assert out.getvalue().count("Demo logins") == 1
+    assert out.getvalue().count(DEMO_LOGINS[0][1]) == 1
+    assert "http://127.0.0.1:8123/api/docs/" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("host", "site_url"),
+    [("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123")],
+)
+def test_email_links_follow_the_port_unless_site_url_is_set(monkeypatch, settings, host, site_url):
+    import os
+
+    monkeypatch.setenv("SITE_URL", "")
+    runplatform._site_url_from(host, 8123)
+    assert settings.SITE_URL == os.environ["SITE_URL"] == site_url  # the workers inherit it
+
+    monkeypatch.setenv("SITE_URL", "https://craftwork.example.com")
+    settings.SITE_URL = "https://craftwork.example.com"
+    runplatform._site_url_from(host, 8123)
+    assert settings.SITE_URL == "https://craftwork.example.com"
+
+
+def test_seed_demo_leaves_the_logins_to_the_banner(db):
+    out = io.StringIO()
+    call_command("seed_demo", "--clients", "0", "--freelancers", "0", "--no-images", stdout=out)
+    assert "Demo logins" not in out.getvalue()

@@ -62,3 +62,24 @@ def test_demo_password_hash_is_upgraded_at_first_login(client, settings):
     assert client.login(email=email, password=demo.DEMO_PASSWORD)
     upgraded = User.objects.get(email=email).password
     assert upgraded.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_leaves_no_task_for_the_worker_and_mails_no_demo_address(monkeypatch):
+    """A fresh `make run` seeds, then starts the worker: anything queued while seeding would be
+    a backlog that a new user's verification email waits behind."""
+    from django.core import mail
+
+    from craftwork.celery import app
+    from craftwork.core.models import OutboxEvent
+    from craftwork.notifications.models import Notification
+
+    queued = []
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(type(app), "send_task", lambda self, name, *a, **k: queued.append(name))
+    demo.seed(clients=2, freelancers=3, images=False)  # commits as `make run` does
+    assert queued == []
+    assert app.conf.task_always_eager is False  # restored for the running platform
+    assert not OutboxEvent.objects.exclude(status=OutboxEvent.Status.DISPATCHED).exists()
+    assert Notification.objects.exists()  # side effects are done, in the app
+    assert mail.outbox == []  # but nothing is mailed to invented addresses

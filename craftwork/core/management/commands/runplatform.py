@@ -1,4 +1,4 @@
-"""Serve web, API and WebSockets (uvicorn, ASGI) with a Celery worker and scheduler beside it."""
+"""Serve web, API and WebSockets (uvicorn, ASGI) with Celery workers and the scheduler beside it."""
 
 import os
 import signal
@@ -9,58 +9,64 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-DEMO_LOGINS_COMMAND = "seed_demo"
-
 
 class Command(BaseCommand):
-    help = "Run the whole platform on one machine: ASGI server plus Celery worker and beat."
+    help = "Run the whole platform on one machine: ASGI server plus Celery workers and beat."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the Celery worker."
+            "--no-worker", action="store_true", help="Do not start the Celery workers."
         )
 
     def handle(self, *args, host, port, no_worker, **options):
-        worker = None
+        _site_url_from(host, port)
+        workers = []
         if not (no_worker or settings.CELERY_TASK_ALWAYS_EAGER):
-            worker = self._start_worker()
-        self._banner(host, port, worker is not None)
+            workers = self._start_workers()
         # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler it found:
-        # with the default one the process would die before stopping the worker below.
+        # with the default one the process would die before stopping the workers below.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        config = uvicorn.Config(
+            "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+        )
+        server = _Server(config, on_started=lambda: self._banner(host, port, bool(workers)))
         try:
-            uvicorn.run(
-                "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
-            )
+            server.run()
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            _stop(workers)
 
-    def _start_worker(self):
-        command = [
-            sys.executable, "-m", "celery", "-A", "craftwork", "worker", "--beat",
-            "--loglevel=warning", "--concurrency=2",
-            f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+    def _start_workers(self):
+        """One worker for background work and the scheduler, one only for messages to people,
+        so a verification email never waits behind a backlog."""
+        celery = [sys.executable, "-m", "celery", "-A", "craftwork", "worker", "--quiet"]
+        commands = [
+            [
+                *celery, "--beat", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+                f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}", "--concurrency=2",
+                "--loglevel=warning", "--hostname=default@%h",
+            ],
+            [
+                *celery, f"--queues={settings.MAIL_QUEUE}", "--pool=solo",
+                "--loglevel=warning", "--hostname=mail@%h",
+            ],
         ]  # fmt: skip
-        return subprocess.Popen(command, env=os.environ.copy())  # noqa: S603 - fixed argv, our own interpreter
+        # Our own interpreter with fixed arguments.
+        return [subprocess.Popen(command, env=os.environ.copy()) for command in commands]  # noqa: S603
 
-    def _banner(self, host, port, worker_started):
+    def _banner(self, host, port, workers_started):
         from craftwork.web.demo import DEMO_LOGINS, DEMO_PASSWORD
 
-        url = f"http://{host}:{port}"
+        url = settings.SITE_URL
+        worker = "Celery workers (background + mail) and beat" if workers_started else None
         lines = [
             "",
             "Craftwork is running.",
             f"  Site:      {url}/",
             f"  API docs:  {url}/api/docs/",
             f"  Admin:     {url}/admin/",
-            f"  Worker:    {'Celery worker + beat' if worker_started else 'tasks run eagerly in the web process'}",
+            f"  Worker:    {worker or 'tasks run eagerly in the web process'}",
             f"  Email:     written to {settings.EMAIL_FILE_PATH}/",
             "",
             f"Demo logins (password: {DEMO_PASSWORD}):",
@@ -68,6 +74,42 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+        self.stdout.flush()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling us once it listens, so the banner comes after its start-up lines."""
+
+    def __init__(self, config, *, on_started):
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets=None):
+        await super().startup(sockets=sockets)
+        if self.started:
+            self._on_started()
+
+
+def _site_url_from(host: str, port: int) -> None:
+    """Links in emails point where this server listens, unless SITE_URL says otherwise.
+    The workers inherit it through the environment."""
+    if os.environ.get("SITE_URL"):
+        return
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a display name
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    settings.SITE_URL = os.environ["SITE_URL"] = f"http://{shown_host}:{port}"
+
+
+def _stop(workers) -> None:
+    running = [worker for worker in workers if worker.poll() is None]
+    for worker in running:
+        worker.send_signal(signal.SIGTERM)
+    for worker in running:
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def _exit_on_sigterm(signum, frame):

@@ -28,6 +28,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created {created})."))
         for label, result in report.extra.items():
             self.stdout.write(f"  {label}: {result}")
-        self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
-        for role, email in demo.DEMO_LOGINS:
-            self.stdout.write(f"  {role:<12} {email}")
+        # The logins are printed once, by runplatform, after everything has started.
