@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-postgres e2e lint format bench messages clean
+.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean
 
 help:
 	@echo "make run            create .venv, install, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test           the whole test suite (DATABASE_URL picks PostgreSQL)"
 	@echo "make e2e            browser journeys only (headless Chromium)"
+	@echo "make test-clock     the time-sensitive apps' tests at several frozen instants (CRAFTWORK_TEST_NOW)"
 	@echo "make lint           ruff check + ruff format --check + migrations check"
 	@echo "make bench          HTTP endpoints (wrk), ledger postings/s, WebSocket chat msgs/s and latency"
 	@echo "make messages       re-extract and compile the translation catalogs (needs gettext)"
@@ -37,6 +38,19 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The apps whose rules depend on the time of day, run as if the clock read each of these instants:
+# both sides of 10:00 UTC (sessions booked for 10:00), the ends of the day, and the European and
+# American daylight-saving changes.
+CLOCK_INSTANTS ?= 2026-12-07T00:30:00Z 2026-12-07T09:59:00Z 2026-12-07T10:01:00Z \
+	2026-12-07T23:59:00Z 2026-03-29T00:30:00Z 2026-11-01T05:59:00Z
+CLOCK_APPS ?= craftwork/catalog craftwork/contracts craftwork/commerce craftwork/notifications \
+	craftwork/reviews craftwork/credentials craftwork/jobs craftwork/payments
+test-clock: install
+	@for instant in $(CLOCK_INSTANTS); do \
+		echo "== clock at $$instant"; \
+		CRAFTWORK_TEST_NOW=$$instant $(BIN)/python -m pytest -n auto -q -m "not e2e" $(CLOCK_APPS) $(PYTEST_ARGS) || exit 1; \
+	done
 
 e2e: install
 	$(BIN)/python -m pytest -m e2e -n auto $(PYTEST_ARGS)
