@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	@$(BIN)/python manage.py migrate --noinput --verbosity 0 && echo "Database: migrations applied."
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty

@@ -4,8 +4,8 @@
 the whole queue folder for every message it takes and orders messages by a per-boot
 monotonic clock rendered without padding, so under a backlog it slows down and serves new
 messages behind old ones. Here every queue is one indexed table read in insertion order;
-taking a message is one short write transaction, so the web process and every worker
-process can share the file. Production uses Redis or RabbitMQ instead (``CELERY_BROKER_URL``).
+taking a message is one ``DELETE ... RETURNING`` statement, so the web process and every
+worker process can share the file (SQLite 3.35 or newer). Production uses Redis or RabbitMQ instead (``CELERY_BROKER_URL``).
 
 Celery selects it with ``CELERY_BROKER_URL=sqlite://`` and the file in
 ``CELERY_BROKER_TRANSPORT_OPTIONS["path"]``. Fanout (remote control, events) is not offered.
@@ -47,18 +47,20 @@ class Channel(virtual.Channel):
 
     def _get(self, queue, timeout=None):
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            # A read first, so polling an empty queue never takes the write lock.
+            if self._db.execute(
+                "SELECT 1 FROM message WHERE queue = ? LIMIT 1", (queue,)
+            ).fetchone():
                 row = self._db.execute(
-                    "SELECT id, payload FROM message WHERE queue = ? ORDER BY id LIMIT 1", (queue,)
+                    "DELETE FROM message WHERE id = (SELECT id FROM message WHERE queue = ? "
+                    "ORDER BY id LIMIT 1) RETURNING payload",
+                    (queue,),
                 ).fetchone()
-                if row is not None:
-                    self._db.execute("DELETE FROM message WHERE id = ?", (row[0],))
-            finally:
-                self._db.execute("COMMIT")
+            else:
+                row = None
         if row is None:
             raise Empty()
-        return loads(row[1])
+        return loads(row[0])
 
     def _size(self, queue):
         with self._lock:
@@ -81,9 +83,15 @@ class Channel(virtual.Channel):
 
 class Transport(virtual.Transport):
     Channel = Channel
-    polling_interval = 0.2
+    # The transport sleeps this long whenever it has nothing to hand out, including while every
+    # worker slot is busy: short, or a backlog drains at (concurrency / interval) tasks a second.
+    polling_interval = 0.05
     default_port = 0
     driver_type = driver_name = "sqlite"
+
+    @property
+    def default_connection_params(self):
+        return {"port": self.default_port}  # a file, not a host: no "localhost" fallback warning
 
     def driver_version(self):
         return sqlite3.sqlite_version

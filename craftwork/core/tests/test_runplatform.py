@@ -93,3 +93,27 @@ def test_seed_demo_leaves_the_logins_to_the_banner(db):
     out = io.StringIO()
     call_command("seed_demo", "--clients", "0", "--freelancers", "0", "--no-images", stdout=out)
     assert "Demo logins" not in out.getvalue()
+
+
+class ExitedWorker(FakeWorker):
+    def poll(self):
+        return 1
+
+
+def test_the_platform_does_not_claim_to_run_when_a_worker_died_starting(tmp_path):
+    from django.core.management.base import CommandError
+
+    workers = [FakeWorker(), ExitedWorker()]
+    with pytest.raises(CommandError):
+        runplatform._wait_until_ready(
+            workers, [tmp_path / "ready-default", tmp_path / "ready-mail"]
+        )
+    assert workers[0].signals == [signal.SIGTERM]
+
+
+def test_ready_workers_are_waited_for_and_their_files_removed(tmp_path):
+    ready = [tmp_path / "ready-default", tmp_path / "ready-mail"]
+    for path in ready:
+        path.touch()
+    runplatform._wait_until_ready([FakeWorker(), FakeWorker()], ready)
+    assert not any(path.exists() for path in ready)

@@ -1,13 +1,18 @@
 """Serve web, API and WebSockets (uvicorn, ASGI) with Celery workers and the scheduler beside it."""
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -39,21 +44,32 @@ class Command(BaseCommand):
 
     def _start_workers(self):
         """One worker for background work and the scheduler, one only for messages to people,
-        so a verification email never waits behind a backlog."""
-        celery = [sys.executable, "-m", "celery", "-A", "craftwork", "worker", "--quiet"]
-        commands = [
-            [
+        so a verification email never waits behind a backlog. Returns once both are ready."""
+        celery = [sys.executable, "-m", "celery", "-A", "craftwork", "--quiet", "worker"]
+        commands = {
+            "default": [
                 *celery, "--beat", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
                 f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}", "--concurrency=2",
                 "--loglevel=warning", "--hostname=default@%h",
             ],
-            [
+            "mail": [
                 *celery, f"--queues={settings.MAIL_QUEUE}", "--pool=solo",
                 "--loglevel=warning", "--hostname=mail@%h",
             ],
-        ]  # fmt: skip
-        # Our own interpreter with fixed arguments.
-        return [subprocess.Popen(command, env=os.environ.copy()) for command in commands]  # noqa: S603
+        }  # fmt: skip
+        workers, ready_files = [], []
+        Path(settings.CELERY_DIR).mkdir(parents=True, exist_ok=True)
+        for name, command in commands.items():
+            ready_file = Path(settings.CELERY_DIR) / f"ready-{name}-{os.getpid()}"
+            ready_file.unlink(missing_ok=True)
+            env = {**os.environ, "CRAFTWORK_WORKER_READY_FILE": str(ready_file)}
+            # Running as root is the norm in containers and CI; it is not this console's concern.
+            env.setdefault("PYTHONWARNINGS", "ignore::celery.exceptions.SecurityWarning")
+            # Our own interpreter with fixed arguments.
+            workers.append(subprocess.Popen(command, env=env))  # noqa: S603
+            ready_files.append(ready_file)
+        _wait_until_ready(workers, ready_files)
+        return workers
 
     def _banner(self, host, port, workers_started):
         from craftwork.web.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -88,6 +104,20 @@ class _Server(uvicorn.Server):
         await super().startup(sockets=sockets)
         if self.started:
             self._on_started()
+
+
+def _wait_until_ready(workers, ready_files, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(path.exists() for path in ready_files):
+        if any(worker.poll() is not None for worker in workers):
+            _stop(workers)
+            raise CommandError("A Celery worker stopped while starting; its error is above.")
+        if time.monotonic() > deadline:
+            logger.warning("The Celery workers are not ready after %d s; serving anyway.", timeout)
+            break
+        time.sleep(0.1)
+    for path in ready_files:
+        path.unlink(missing_ok=True)
 
 
 def _site_url_from(host: str, port: int) -> None:
