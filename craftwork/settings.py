@@ -522,6 +522,9 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 # --- Payments ----------------------------------------------------------------------
 
 PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "sandbox")
+# The sandbox takes no money: `check --deploy` refuses it in production unless a staging
+# site says so explicitly.
+ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", False)
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "whsec_sandbox_" + SECRET_KEY[-24:])
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
