@@ -73,6 +73,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features every page gets (an empty list: off). A view needing one says so with
+# craftwork.core.middleware.permissions_policy (camera/microphone for interviews, ...).
+PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -129,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "craftwork.core.middleware.RateLimitHeadersMiddleware",
+    "craftwork.core.middleware.PrivateCacheMiddleware",
+    "craftwork.core.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "craftwork.urls"
