@@ -3,7 +3,7 @@
 Every external part has an offline default (ARCHITECTURE.md section 2). Each is fine on one
 machine and unsafe on a real site: sandbox payments take no money, a per-process cache
 keeps lockouts, token revocations and throttles apart in every worker, mail written to
-files never arrives, and a filesystem broker, an in-memory channel layer or eager tasks
+files and text messages written to the console never arrive, and a filesystem broker, an in-memory channel layer or eager tasks
 lose work between processes. With ``DJANGO_ENV=production``, ``check --deploy`` reports
 each as an Error, so the deploy fails.
 """
@@ -17,6 +17,7 @@ LOCAL_EMAIL_BACKEND = "craftwork.E003"
 LOCAL_CELERY_BROKER = "craftwork.E004"
 IN_MEMORY_CHANNEL_LAYER = "craftwork.E005"
 EAGER_CELERY = "craftwork.E006"
+CONSOLE_SMS = "craftwork.E007"
 
 PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
@@ -41,6 +42,7 @@ def check_production_services(app_configs=None, **kwargs) -> list[Error]:
         *_payments(),
         *_caches(),
         *_email(),
+        *_sms(),
         *_celery(),
         *_channel_layers(),
     ]
@@ -81,6 +83,19 @@ def _email() -> list[Error]:
             hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST "
             "and its credentials (or another delivering backend).",
             id=LOCAL_EMAIL_BACKEND,
+        )
+    ]
+
+
+def _sms() -> list[Error]:
+    if settings.SMS_BACKEND != "console":
+        return []
+    return [
+        Error(
+            "SMS_BACKEND is 'console': text messages would only be written to the log.",
+            hint="Set SMS_BACKEND=twilio with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+            "TWILIO_FROM_NUMBER (or another delivering backend).",
+            id=CONSOLE_SMS,
         )
     ]
 

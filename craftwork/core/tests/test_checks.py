@@ -24,6 +24,7 @@ def production(settings):
     settings.ALLOW_SANDBOX_PAYMENTS = False
     settings.CACHES = {"default": {"BACKEND": SHARED_CACHE}}
     settings.EMAIL_BACKEND = SMTP
+    settings.SMS_BACKEND = "twilio"
     settings.CELERY_BROKER_URL = "redis://redis.internal:6379/0"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CHANNEL_LAYERS = REDIS_LAYER
@@ -75,6 +76,7 @@ def test_a_production_configuration_passes(production):
             "django.core.mail.backends.locmem.EmailBackend",
             checks.LOCAL_EMAIL_BACKEND,
         ),
+        ("SMS_BACKEND", "console", checks.CONSOLE_SMS),
         ("CELERY_BROKER_URL", "filesystem://", checks.LOCAL_CELERY_BROKER),
         ("CELERY_BROKER_URL", "memory://", checks.LOCAL_CELERY_BROKER),
         ("CELERY_TASK_ALWAYS_EAGER", True, checks.EAGER_CELERY),
@@ -108,6 +110,7 @@ def test_outside_production_the_embedded_defaults_are_fine(production):
     production.PAYMENTS_PROVIDER = "sandbox"
     production.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     production.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    production.SMS_BACKEND = "console"
     production.CELERY_BROKER_URL = "filesystem://"
     production.CELERY_TASK_ALWAYS_EAGER = True
     assert ids() == []
