@@ -73,6 +73,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features every page gets (an empty list: off). A view needing one says so with
+# craftwork.core.middleware.permissions_policy (camera/microphone for interviews, ...).
+PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -129,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "craftwork.core.middleware.RateLimitHeadersMiddleware",
+    "craftwork.core.middleware.PrivateCacheMiddleware",
+    "craftwork.core.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "craftwork.urls"
@@ -530,6 +535,9 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 # --- Payments ----------------------------------------------------------------------
 
 PAYMENTS_PROVIDER = env("PAYMENTS_PROVIDER", "sandbox")
+# The sandbox takes no money: `check --deploy` refuses it in production unless a staging
+# site says so explicitly.
+ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", False)
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "whsec_sandbox_" + SECRET_KEY[-24:])
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")

@@ -7,7 +7,7 @@ import os
 from django.utils.translation import gettext as _
 
 from craftwork.core.errors import ValidationFailed
-from craftwork.core.files import validate_document
+from craftwork.core.files import CheckedDocument, check_document
 
 from .models import Delivery, DeliveryFile
 
@@ -15,7 +15,7 @@ MAX_FILES = 10
 MAX_MESSAGE_LENGTH = 5000
 
 
-def validate_files(files) -> list:
+def validate_files(files) -> list[tuple[object, CheckedDocument]]:
     """Every file a PDF or an image of an allowed size, at most ten (checked by content)."""
     files = list(files or [])
     if len(files) > MAX_FILES:
@@ -27,7 +27,7 @@ def validate_files(files) -> list:
     checked = []
     for upload in files:
         try:
-            checked.append((upload, validate_document(upload)))
+            checked.append((upload, check_document(upload)))
         except ValidationFailed as exc:
             exc.details = {"files": [f"{_safe_name(upload)}: {exc.message}"]}
             raise
@@ -42,22 +42,22 @@ def delivery_create(milestone, *, submitted_by, message: str, files=None) -> Del
         message=message[:MAX_MESSAGE_LENGTH],
         revision=milestone.revision_count,
     )
-    for upload, file_type in checked:
-        upload.seek(0)
-        stored = DeliveryFile(
-            delivery=delivery,
-            original_name=_safe_name(upload),
-            size=upload.size,
-            file_type=file_type,
-        )
-        stored.file.save(f"upload.{file_type}", upload, save=False)
-        stored.save()
+    store_files(DeliveryFile, checked, delivery=delivery)
     return delivery
 
 
-def safe_name(upload) -> str:
-    """The uploaded file's base name, printable characters only, at most 200."""
-    return _safe_name(upload)
+def store_files(model, checked, **owner) -> None:
+    """One row per checked file; the stored name comes from the checked type."""
+    for upload, document in checked:
+        upload.seek(0)
+        stored = model(
+            original_name=document.original_name,
+            size=document.size,
+            file_type=document.kind,
+            **owner,
+        )
+        stored.file.save(document.stored_name, upload, save=False)
+        stored.save()
 
 
 def _safe_name(upload) -> str:

@@ -3,7 +3,6 @@
 Every ``state`` below is changed only by ``craftwork.contracts.process.apply``.
 """
 
-import os
 import uuid
 from pathlib import Path
 
@@ -271,8 +270,9 @@ def private_storage():
 
 
 def delivery_upload_to(instance, filename) -> str:
-    extension = os.path.splitext(filename)[1].lower()[:8]
-    return f"contracts/{instance.delivery.milestone.contract_id}/{uuid.uuid4().hex}{extension}"
+    """A random name with the extension of the type checked at upload, never the client's."""
+    contract_id = instance.delivery.milestone.contract_id
+    return f"contracts/{contract_id}/{uuid.uuid4().hex}.{instance.file_type}"
 
 
 class Delivery(BaseModel):
@@ -420,9 +420,8 @@ class GigOrder(BaseModel):
 
 
 def gig_delivery_upload_to(instance, filename) -> str:
-    extension = os.path.splitext(filename)[1].lower()[:8]
     contract_id = instance.delivery.order.contract_id
-    return f"contracts/{contract_id}/gig/{uuid.uuid4().hex}{extension}"
+    return f"contracts/{contract_id}/gig/{uuid.uuid4().hex}.{instance.file_type}"
 
 
 class GigDelivery(BaseModel):

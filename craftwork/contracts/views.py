@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from craftwork.core.errors import DomainError, NotFound
+from craftwork.core.files import private_file_response
 
 from . import selectors, services
 from .forms import (
@@ -318,11 +319,4 @@ def delivery_file(request, pk, file_pk):
 
 
 def file_response(stored) -> FileResponse:
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing.")) from exc
-    response = FileResponse(handle, as_attachment=True, filename=stored.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored.file, name=stored.original_name, kind=stored.file_type)

@@ -1,9 +1,15 @@
 """Validation of uploaded files by their content, not their name, and thumbnails."""
 
+import re
+import zlib
+from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -11,7 +17,52 @@ from .errors import ValidationFailed
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MAX_IMAGE_PIXELS = 40_000_000
-DOCUMENT_SIGNATURES = {b"%PDF-": "pdf"}
+MAX_NAME_LENGTH = 200
+DOCUMENT_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+}
+PDF_SIGNATURE = b"%PDF-"
+PDF_TAIL_BYTES = 2048
+# What a reader may run, send or unpack: scripts (every script action and the document's
+# script tree carry the name /JavaScript), programs launched, forms that submit data, and
+# embedded files or media. Long names only: a three-letter one (/JS, /AA) turns up by chance
+# in megabytes of image data, and each action it could hold carries one of these names.
+PDF_ACTIVE_NAMES = {
+    "JavaScript",
+    "Launch",
+    "SubmitForm",
+    "ImportData",
+    "GoToE",
+    "EmbeddedFile",
+    "EmbeddedFiles",
+    "FileAttachment",
+    "RichMedia",
+    "XFA",
+}
+# /OpenAction [page /Fit] only sets the first view (office suites write it); anything else
+# (an action dictionary, or a reference that may be one) is refused as "OpenAction".
+PDF_DESTINATION = re.compile(rb"\s*\[")
+PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM_START = re.compile(rb"(?<![A-Za-z])stream\r?\n")
+PDF_INDIRECT_TYPE = re.compile(rb"/Type\s+\d+\s+\d+\s+R")
+PDF_FILTER_NAMES = {
+    "FlateDecode",
+    "LZWDecode",
+    "ASCIIHexDecode",
+    "ASCII85Decode",
+    "RunLengthDecode",
+    "CCITTFaxDecode",
+    "JBIG2Decode",
+    "DCTDecode",
+    "JPXDecode",
+    "Crypt",
+}
+PDF_MAX_INFLATED_BYTES = 64 * 1024 * 1024
 
 
 def validate_image(upload, *, max_bytes: int | None = None) -> str:
@@ -39,9 +90,33 @@ def validate_image(upload, *, max_bytes: int | None = None) -> str:
     return image_format
 
 
-def validate_document(upload, *, max_bytes: int | None = None) -> str:
-    """Accept a PDF (by its signature) or an image; return "pdf" or the image extension."""
-    max_bytes = max_bytes or settings.MAX_DOCUMENT_UPLOAD_BYTES
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What the upload policy found: the type comes from the content, never the client's name."""
+
+    kind: str  # "pdf" or an image extension
+    size: int
+    original_name: str  # the client's base name, printable, its extension replaced by ``kind``
+
+    @property
+    def content_type(self) -> str:
+        return DOCUMENT_CONTENT_TYPES[self.kind]
+
+    @property
+    def stored_name(self) -> str:
+        return f"document.{self.kind}"
+
+
+def check_document(upload) -> CheckedDocument:
+    """The one policy for every document upload: a PDF without active content, or an image
+    (JPEG, PNG, WebP, GIF), recognised by its bytes, within ``MAX_DOCUMENT_UPLOAD_BYTES``.
+
+    HTML, SVG, Office files and anything else are refused by type, so no script or macro
+    they could carry is ever stored.
+    """
+    if upload is None or not hasattr(upload, "read") or not hasattr(upload, "size"):
+        raise ValidationFailed(_("Choose a file to upload."), code="required")
+    max_bytes = settings.MAX_DOCUMENT_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
             _("The file is too large (%(size)d MB at most).")
@@ -49,12 +124,99 @@ def validate_document(upload, *, max_bytes: int | None = None) -> str:
             code="file_too_large",
         )
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(len(PDF_SIGNATURE))
     upload.seek(0)
-    for signature, kind in DOCUMENT_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    return IMAGE_FORMATS[validate_image(upload, max_bytes=max_bytes)]
+    if head == PDF_SIGNATURE:
+        _check_pdf(upload)
+        kind = "pdf"
+    else:
+        kind = IMAGE_FORMATS[validate_image(upload, max_bytes=max_bytes)]
+    return CheckedDocument(
+        kind=kind, size=upload.size, original_name=download_name(getattr(upload, "name", ""), kind)
+    )
+
+
+def download_name(name: str | None, kind: str) -> str:
+    """The client's base name (printable, at most 200 characters) with ``kind``'s extension:
+    "invoice.html" holding a PDF becomes "invoice.pdf"."""
+    base = PurePosixPath(str(name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    stem = base.rsplit(".", 1)[0].strip() if "." in base[1:] else base
+    suffix = f".{kind}"
+    return (stem or "file")[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
+def _check_pdf(upload) -> None:
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    if b"%%EOF" not in content[-PDF_TAIL_BYTES:]:
+        raise ValidationFailed(_("The file is not a valid PDF."), code="invalid_document")
+    if _pdf_active_names(content):
+        raise ValidationFailed(
+            _(
+                "PDFs with scripts, automatic or launch actions, forms that send data or "
+                "attached files are not accepted."
+            ),
+            code="unsafe_document",
+        )
+
+
+def _pdf_active_names(content: bytes) -> set[str]:
+    """The active-content names in the PDF, including those packed into compressed object
+    streams, where a plain byte search would not see them."""
+    found = set()
+    for text in chain([content], _object_streams(content)):
+        for match in PDF_NAME.finditer(text):
+            name = _decode_name(match.group(1))
+            if name in PDF_ACTIVE_NAMES or (
+                name == "OpenAction" and not PDF_DESTINATION.match(text, match.end())
+            ):
+                found.add(name)
+    return found
+
+
+def _object_streams(content: bytes):
+    """Each object stream (``/Type /ObjStm``), inflated: the only streams a reader parses as
+    objects (page contents, fonts and images cannot hold actions)."""
+    budget = PDF_MAX_INFLATED_BYTES
+    for match in PDF_STREAM_START.finditer(content):
+        start = content.rfind(b"obj", 0, match.start())
+        header = content[max(start, 0) : match.start()]
+        if PDF_INDIRECT_TYPE.search(header):
+            raise _unreadable_pdf()  # a type we cannot read here could hide an object stream
+        names = {_decode_name(raw) for raw in PDF_NAME.findall(header)}
+        if "ObjStm" in names:
+            end = content.find(b"endstream", match.end())
+            data = content[match.end() : end if end >= 0 else len(content)]
+            inflated = _inflate(names, data, budget)
+            budget -= len(inflated)
+            yield inflated
+
+
+def _inflate(header_names: set[str], data: bytes, budget: int) -> bytes:
+    filters = header_names & PDF_FILTER_NAMES
+    if not filters:
+        return data  # plain text, already scanned with the rest of the file
+    if filters != {"FlateDecode"} or budget <= 0:  # (zlib reads a limit of 0 as "none")
+        raise _unreadable_pdf()
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(data, budget)
+    except zlib.error as exc:
+        raise _unreadable_pdf() from exc
+    if inflater.unconsumed_tail:
+        raise _unreadable_pdf()  # more than we are willing to inflate: a decompression bomb
+    return inflated
+
+
+def _unreadable_pdf() -> ValidationFailed:
+    return ValidationFailed(_("The file is not a valid PDF."), code="invalid_document")
+
+
+def _decode_name(raw: bytes) -> str:
+    """A PDF name with its #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
 
 
 def make_thumbnail(
@@ -80,3 +242,25 @@ def reencode_image(
 ) -> ContentFile:
     """Store a re-encoded copy rather than the uploaded bytes: strips metadata and anything appended."""
     return make_thumbnail(upload, size=max_size, name=name)
+
+
+def private_file_response(stored, *, name: str, kind: str) -> FileResponse:
+    """Stream a private file (already permission-checked) as a download of its checked type.
+
+    Never shown inline on our origin: the browser saves it under a name with the right
+    extension, may not guess another type, and would run nothing from it even if it did.
+    """
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(name, kind),
+        content_type=DOCUMENT_CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

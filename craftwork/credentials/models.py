@@ -169,12 +169,12 @@ class Credential(BaseModel):
 
 
 def credential_file_path(instance, filename: str) -> str:
-    """Never the uploader's file name: owner/credential folders and an unguessable name."""
-    extension = filename.rsplit(".", 1)[-1]
+    """Never the uploader's file name: owner/credential folders, an unguessable name and the
+    extension of the type checked at upload."""
     credential = instance.credential
     return (
         f"credentials/{credential.owner_id}/{credential.pk}/"
-        f"v{instance.version}-{secrets.token_hex(8)}.{extension}"
+        f"v{instance.version}-{secrets.token_hex(8)}.{instance.kind}"
     )
 
 

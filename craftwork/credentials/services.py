@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from craftwork.core.errors import Conflict, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
-from craftwork.core.files import validate_document
+from craftwork.core.files import check_document
 from craftwork.profiles.models import Skill
 
 from . import process
@@ -39,9 +39,6 @@ from .models import (
 S = Credential.Status
 LIVE_STATUSES = process.TRANSITIONS["expire"].sources
 SCORE_NAMES = ("authenticity", "relevance", "quality")
-PDF_TAIL_BYTES = 2048
-# Actions a PDF reader may run or files it may carry: no credential needs them.
-PDF_FORBIDDEN_TOKENS = (b"/Launch", b"/JavaScript", b"/EmbeddedFile")
 UNCHANGED = object()
 
 
@@ -191,38 +188,21 @@ class UploadInfo:
 
 def inspect_upload(upload) -> UploadInfo:
     """A PDF or an image, recognised by its content, within the size limit."""
-    if upload is None or not hasattr(upload, "read") or not hasattr(upload, "size"):
-        raise _invalid("file", _("Choose a file to upload."), code="required")
     try:
-        kind = validate_document(upload)
+        document = check_document(upload)
     except ValidationFailed as error:
         raise _invalid("file", error.message, code=error.code) from error
-    if kind == "pdf":
-        _check_pdf(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
         digest.update(chunk)
     upload.seek(0)
-    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
     return UploadInfo(
-        kind=kind, size=upload.size, sha256=digest.hexdigest(), original_name=name[:200]
+        kind=document.kind,
+        size=document.size,
+        sha256=digest.hexdigest(),
+        original_name=document.original_name,
     )
-
-
-def _check_pdf(upload) -> None:
-    """Beyond the "%PDF-" signature: a real PDF ends with %%EOF and needs no actions or attachments."""
-    upload.seek(0)
-    content = upload.read()
-    upload.seek(0)
-    if b"%%EOF" not in content[-PDF_TAIL_BYTES:]:
-        raise _invalid("file", _("The file is not a valid PDF."), code="invalid_document")
-    if any(token in content for token in PDF_FORBIDDEN_TOKENS):
-        raise _invalid(
-            "file",
-            _("PDFs with scripts, launch actions or attached files are not accepted."),
-            code="unsafe_document",
-        )
 
 
 # --- Storing files ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from craftwork.core.errors import DomainError, NotFound
@@ -151,13 +150,13 @@ def _resubmit(request, credential, form) -> bool:
 
 @login_required
 @require_GET
-@xframe_options_sameorigin  # the review page shows the document in a frame
 def download(request, pk):
-    """The document itself: its owner and staff only; everyone else gets 404."""
+    """The document itself, always as a download: its owner and staff only; everyone else
+    gets 404."""
     document = _or_404(
         selectors.credential_file_for, user=request.user, pk=pk, version=request.GET.get("v")
     )
-    return document_response(document, inline=request.GET.get("inline") == "1")
+    return document_response(document)
 
 
 # --- Staff -------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ through ``process.apply`` (see process.py), called by the services.
 """
 
 import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -95,8 +94,8 @@ def private_storage():
 
 
 def _private_path(folder: str, instance, filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """A random name with the extension of the type checked at upload, never the client's."""
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.kind}"
 
 
 def job_attachment_path(instance, filename: str) -> str:

@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from craftwork.accounts.selectors import organizations_for
 from craftwork.core.errors import DomainError, NotFound
+from craftwork.core.files import private_file_response
 from craftwork.profiles import selectors as profile_selectors
 from craftwork.reviews.selectors import rating_summary_for_users
 
@@ -114,12 +115,10 @@ def _page(request, queryset, per_page=ROWS_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _download(attachment):
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf" if attachment.kind == "pdf" else "image/jpeg",
+def attachment_download(attachment):
+    """A job or proposal attachment the selectors allowed: a download of its checked type."""
+    return private_file_response(
+        attachment.file, name=attachment.original_name, kind=attachment.kind
     )
 
 
@@ -175,7 +174,7 @@ def _render_detail(request, job, viewer, *, proposal_form=None, status=200):
 @require_GET
 @login_required
 def job_attachment_download(request, pk, attachment_pk):
-    return _download(
+    return attachment_download(
         _not_found(selectors.job_attachment_for_viewer, request.user, pk, attachment_pk)
     )
 
@@ -508,7 +507,7 @@ def proposal_attachment_delete(request, pk, attachment_pk):
 @login_required
 @require_GET
 def proposal_attachment_download(request, pk, attachment_pk):
-    return _download(
+    return attachment_download(
         _not_found(selectors.proposal_attachment_for_participant, request.user, pk, attachment_pk)
     )
 

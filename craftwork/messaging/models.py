@@ -6,7 +6,6 @@ messages are the others' messages above it, so counts are one indexed range per 
 """
 
 import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -44,8 +43,9 @@ def private_storage():
 
 
 def attachment_path(instance, filename: str) -> str:
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"messaging/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """A random name with the extension of the type checked at upload (thumbnails are JPEGs
+    of image attachments, "jpg" too), never the client's."""
+    return f"messaging/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.kind}"
 
 
 class Conversation(BaseModel):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +27,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.events import publish
-from craftwork.core.files import make_thumbnail, reencode_image, validate_document
+from craftwork.core.files import check_document, download_name, make_thumbnail, reencode_image
 
 from . import contexts, presence, realtime
 from . import text as markdown
@@ -47,7 +46,6 @@ from .models import (
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_IMAGE_SIDE = 2400
 THUMBNAIL_SIZE = (320, 320)
-MAX_NAME_LENGTH = 200
 MESSAGE_RECEIVED_EVENT = "messaging.message_received"
 
 
@@ -264,11 +262,6 @@ def _empty() -> ValidationFailed:
     )
 
 
-def _display_name(upload) -> str:
-    name = PurePosixPath(str(getattr(upload, "name", "") or "file").replace("\\", "/")).name
-    return name.strip()[:MAX_NAME_LENGTH] or "file"
-
-
 def prepare_attachments(uploads) -> list[dict]:
     """Validate every upload by its content (PDF or image) before anything is written; images
     are re-encoded (metadata and appended bytes dropped) and get a thumbnail."""
@@ -288,7 +281,7 @@ def _prepare(upload) -> dict:
     if not hasattr(upload, "read") or not hasattr(upload, "size"):
         raise ValidationFailed(_("Send a file."), details={"attachments": [_("Send a file.")]})
     try:
-        kind = validate_document(upload)
+        document = check_document(upload)
     except ValidationFailed as error:
         raise ValidationFailed(
             _("Attach a PDF or an image (JPEG, PNG, WebP or GIF): %(error)s")
@@ -296,18 +289,18 @@ def _prepare(upload) -> dict:
             code=error.code,
             details={"attachments": [error.message]},
         ) from error
-    prepared = {"original_name": _display_name(upload), "thumbnail": None}
-    if kind == "pdf":
+    if document.kind == "pdf":
         upload.seek(0)
-        prepared.update(content=upload, stored_name="document.pdf", kind="pdf", size=upload.size)
-    else:
-        content = reencode_image(upload, max_size=(MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), name="image")
-        thumbnail = make_thumbnail(content, size=THUMBNAIL_SIZE, name="thumb")
-        prepared.update(
-            content=content, stored_name="image.jpg", kind="jpg", size=content.size,
-            thumbnail=thumbnail,
-        )  # fmt: skip
-    return prepared
+        return {
+            "content": upload, "stored_name": document.stored_name, "kind": "pdf",
+            "size": document.size, "original_name": document.original_name, "thumbnail": None,
+        }  # fmt: skip
+    content = reencode_image(upload, max_size=(MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), name="image")
+    return {
+        "content": content, "stored_name": "image.jpg", "kind": "jpg", "size": content.size,
+        "original_name": download_name(document.original_name, "jpg"),
+        "thumbnail": make_thumbnail(content, size=THUMBNAIL_SIZE, name="thumb"),
+    }  # fmt: skip
 
 
 # --- messages ----------------------------------------------------------------------------------

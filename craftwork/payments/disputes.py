@@ -31,7 +31,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.events import publish
-from craftwork.core.files import validate_document
+from craftwork.core.files import CheckedDocument, check_document
 from craftwork.core.money import Money
 
 from . import selectors, services
@@ -58,7 +58,7 @@ def _text(value, field: str, max_length: int, *, required: bool) -> str:
     return value
 
 
-def _check_files(files) -> list[tuple[object, str]]:
+def _check_files(files) -> list[tuple[object, CheckedDocument]]:
     files = list(files or ())
     if len(files) > MAX_FILES:
         raise ValidationFailed(
@@ -66,20 +66,21 @@ def _check_files(files) -> list[tuple[object, str]]:
             code="too_many_files",
             details={"field": "files"},
         )
-    return [(upload, validate_document(upload)) for upload in files]
+    return [(upload, check_document(upload)) for upload in files]
 
 
 def _store_files(dispute: Dispute, checked, actor) -> None:
-    for upload, kind in checked:
+    for upload, document in checked:
         upload.seek(0)
-        DisputeFile.objects.create(
+        stored = DisputeFile(
             dispute=dispute,
             uploaded_by=actor,
-            file=upload,
-            original_name=str(getattr(upload, "name", "file"))[-200:],
-            kind=kind,
-            size=upload.size,
+            original_name=document.original_name,
+            kind=document.kind,
+            size=document.size,
         )
+        stored.file.save(document.stored_name, upload, save=False)
+        stored.save()
 
 
 def _payload(dispute: Dispute) -> dict:

@@ -713,12 +713,11 @@ class WebhookEvent(BaseModel):
 
 
 def dispute_file_path(instance, filename: str) -> str:
-    """A random name: the file is served only through a permission-checked view."""
-    import os
+    """A random name with the extension of the type checked at upload, never the client's:
+    the file is served only through a permission-checked view."""
     import uuid
 
-    suffix = os.path.splitext(filename)[1].lower()[:10]
-    return f"disputes/{uuid.uuid4().hex}{suffix}"
+    return f"disputes/{uuid.uuid4().hex}.{instance.kind}"
 
 
 def private_storage():

@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from craftwork.core.errors import DomainError
+from craftwork.core.files import private_file_response
 from craftwork.core.money import CURRENCIES, Money
 
 from . import checkout, disputes, payouts, receipts, refunds, selectors
@@ -416,8 +417,8 @@ def dispute_respond_view(request, dispute_id):
 @require_GET
 def dispute_file_view(request, dispute_id, file_id):
     attachment = selectors.dispute_file_for(request.user, dispute_id, file_id)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    return private_file_response(
+        attachment.file, name=attachment.original_name, kind=attachment.kind
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from craftwork.contracts import services
 from craftwork.contracts.models import Contract, Milestone, TimeLog, Timesheet
+from craftwork.core.tests.documents import pdf_bytes
 from craftwork.payments import testing
 from craftwork.payments.models import Payment
 
@@ -208,7 +209,8 @@ class TestMilestones:
 
     def test_submit_multipart_approve_once(self, funded):
         milestone = funded.milestones.get()
-        upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+        content = pdf_bytes(marker="plan")
+        upload = SimpleUploadedFile("plan.pdf", content, content_type="application/pdf")
         response = api_for(funded.provider).post(
             url("milestone-submit", funded.pk, milestone.pk),
             {"message": "Here", "files": [upload]},
@@ -218,9 +220,7 @@ class TestMilestones:
         files = response.json()["deliveries"][0]["files"]
         assert files[0]["name"] == "plan.pdf"
         download = api_for(funded.client).get(files[0]["download_url"])
-        assert (
-            download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 plan"
-        )
+        assert download.status_code == 200 and b"".join(download.streaming_content) == content
         assert (
             api_for(funded.client)
             .get(files[0]["download_url"].replace(str(funded.pk), str(milestone.pk)))

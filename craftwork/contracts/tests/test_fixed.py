@@ -20,6 +20,7 @@ from craftwork.contracts.models import Contract, DeliveryFile, Milestone
 from craftwork.contracts.terms import ContractTerms
 from craftwork.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.money import Money
+from craftwork.core.tests.documents import HTML_IN_PDF, pdf_bytes, scripted_pdf
 from craftwork.payments import selectors as payment_selectors
 from craftwork.payments import testing
 from craftwork.payments.models import Payment
@@ -38,7 +39,7 @@ def pending_earnings(user) -> Money:
 
 
 def pdf(name="report.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% test\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def png(name="shot.png"):
@@ -294,6 +295,24 @@ class TestDelivery:
         assert error.value.code == "too_many_files"
         assert Milestone.objects.get(pk=milestone.pk).state == "funded"
         assert not DeliveryFile.objects.exists()
+
+    def test_files_follow_the_upload_policy(self, started):
+        milestone = started.milestones.get()
+        for content in (scripted_pdf(), scripted_pdf(hidden=True)):
+            upload = SimpleUploadedFile("work.pdf", content, content_type="application/pdf")
+            with pytest.raises(ValidationFailed) as error:
+                services.milestone_submit(
+                    milestone=milestone, message="x", files=[upload], actor=started.provider
+                )
+            assert error.value.code == "unsafe_document"
+        assert not DeliveryFile.objects.exists()
+        polyglot = SimpleUploadedFile("work.html", HTML_IN_PDF, content_type="text/html")
+        services.milestone_submit(
+            milestone=milestone, message="Done", files=[polyglot], actor=started.provider
+        )
+        stored = DeliveryFile.objects.get()
+        assert (stored.file_type, stored.original_name) == ("pdf", "work.pdf")
+        assert stored.file.name.endswith(".pdf")
 
     def test_submitting_an_unfunded_milestone_is_refused(self, contract):
         milestone = contract.milestones.get()

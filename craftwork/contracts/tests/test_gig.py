@@ -27,6 +27,7 @@ from craftwork.core.errors import (
 )
 from craftwork.core.money import Money
 from craftwork.core.tests.concurrency import run_in_threads
+from craftwork.core.tests.documents import HTML_IN_PDF, pdf_bytes, scripted_pdf
 from craftwork.payments import disputes as payment_disputes
 from craftwork.payments import selectors as payment_selectors
 from craftwork.payments.models import Dispute, LedgerEntry, LedgerTransaction
@@ -86,7 +87,7 @@ def good_answers(contract) -> dict:
 
 
 def pdf(name="logo.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% test\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def png(name="logo.png"):
@@ -360,6 +361,22 @@ class TestDelivery:
         assert order.first_delivered_at == order.delivered_at == now
         assert contract.timer_due_at == now + timedelta(days=3)  # auto-complete
         assert escrow(contract) == usd(12_000)  # nothing paid yet
+
+    def test_files_follow_the_upload_policy(self):
+        contract = answered()
+        scripted = SimpleUploadedFile("logo.pdf", scripted_pdf(), content_type="application/pdf")
+        with pytest.raises(ValidationFailed) as error:
+            orders.gig_deliver(
+                contract=contract, message="x", files=[scripted], actor=contract.provider
+            )
+        assert error.value.code == "unsafe_document"
+        polyglot = SimpleUploadedFile("logo.html", HTML_IN_PDF, content_type="text/html")
+        orders.gig_deliver(
+            contract=contract, message="Here", files=[polyglot], actor=contract.provider
+        )
+        stored = fresh(contract).gig_order.deliveries.get().files.get()
+        assert (stored.file_type, stored.original_name) == ("pdf", "logo.pdf")
+        assert stored.file.name.endswith(".pdf")
 
     @pytest.mark.parametrize(
         ("kwargs", "code"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from craftwork.contracts import services
 from craftwork.contracts.models import Contract, Milestone, TimeLog
+from craftwork.core.tests.documents import HTML_IN_PDF, pdf_bytes
 from craftwork.payments import testing
 from craftwork.payments.models import Payment
 
@@ -169,7 +170,7 @@ class TestActions:
     def test_submit_with_files_then_download(self, browser, funded):
         milestone = funded.milestones.get()
         client = browser(funded.provider)
-        upload = SimpleUploadedFile("final.pdf", b"%PDF-1.4 final", content_type="application/pdf")
+        upload = SimpleUploadedFile("final.pdf", pdf_bytes(), content_type="application/pdf")
         response = client.post(
             reverse("contracts:milestone-submit", args=[funded.pk, milestone.pk]),
             {"message": "Finished", "files": [upload]},
@@ -182,6 +183,22 @@ class TestActions:
         )
         client_html = page(browser(funded.client), funded)
         assert actions_on(client_html) >= {"approve", "request_changes"}
+
+    def test_a_delivered_file_downloads_as_its_checked_type(self, browser, funded):
+        milestone = funded.milestones.get()
+        client = browser(funded.provider)
+        upload = SimpleUploadedFile("final.html", HTML_IN_PDF, content_type="text/html")
+        client.post(
+            reverse("contracts:milestone-submit", args=[funded.pk, milestone.pk]),
+            {"message": "Finished", "files": [upload]},
+        )
+        stored = milestone.deliveries.get().files.get()
+        download = browser(funded.client).get(
+            reverse("contracts:file", args=[funded.pk, stored.pk])
+        )
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"] == 'attachment; filename="final.pdf"'
+        assert download["X-Content-Type-Options"] == "nosniff"
 
     def test_submit_errors_stay_on_the_page(self, browser, funded):
         milestone = funded.milestones.get()

@@ -28,7 +28,7 @@ from craftwork.core.errors import InvalidTransition, ValidationFailed
 from craftwork.core.money import Money
 
 from .. import escrow
-from ..deliveries import MAX_MESSAGE_LENGTH, safe_name, validate_files
+from ..deliveries import MAX_MESSAGE_LENGTH, store_files, validate_files
 from ..models import ContractState as C
 from ..models import GigDelivery, GigDeliveryFile, GigOrder
 from ..process import Process, Timer, Transition, money_effect
@@ -187,16 +187,7 @@ def create_delivery(ctx) -> None:
         message=ctx.note[:MAX_MESSAGE_LENGTH],
         number=order.deliveries.count() + 1,
     )
-    for upload, file_type in checked:
-        upload.seek(0)
-        stored = GigDeliveryFile(
-            delivery=delivery,
-            original_name=safe_name(upload),
-            size=upload.size,
-            file_type=file_type,
-        )
-        stored.file.save(f"upload.{file_type}", upload, save=False)
-        stored.save()
+    store_files(GigDeliveryFile, checked, delivery=delivery)
     order.delivered_at = ctx.now
     order.first_delivered_at = order.first_delivered_at or ctx.now
     order.save(update_fields=["delivered_at", "first_delivered_at", "updated_at"])

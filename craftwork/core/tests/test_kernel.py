@@ -11,7 +11,7 @@ from craftwork.core import events
 from craftwork.core.audit import audit
 from craftwork.core.context import current_ip
 from craftwork.core.errors import ValidationFailed
-from craftwork.core.files import make_thumbnail, reencode_image, validate_document, validate_image
+from craftwork.core.files import make_thumbnail, reencode_image, validate_image
 from craftwork.core.markdown import render_markdown
 from craftwork.core.models import AuditLog, OutboxEvent
 
@@ -55,16 +55,6 @@ class TestFiles:
     def test_disallowed_image_format(self):
         with pytest.raises(ValidationFailed):
             validate_image(png_upload(name="a.bmp", fmt="BMP"))
-
-    def test_document_accepts_pdf_signature_and_images_only(self):
-        pdf = SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n1 0 obj\n", content_type="application/pdf")
-        assert validate_document(pdf) == "pdf"
-        assert validate_document(png_upload()) == "png"
-        exe = SimpleUploadedFile(
-            "cv.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, content_type="application/pdf"
-        )
-        with pytest.raises(ValidationFailed):
-            validate_document(exe)
 
     def test_thumbnail_and_reencode_are_jpegs_within_bounds(self):
         thumb = make_thumbnail(png_upload(size=(1200, 600)), size=(300, 300))

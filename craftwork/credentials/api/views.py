@@ -141,7 +141,7 @@ class CredentialFileApi(APIView):
         document = selectors.credential_file_for(
             user=request.user, pk=pk, version=request.query_params.get("version")
         )
-        return document_response(document, inline=False)
+        return document_response(document)
 
 
 # --- Staff ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.models import AuditLog, OutboxEvent
+from craftwork.core.tests.documents import HTML_IN_PDF, scripted_pdf
 from craftwork.credentials import process, selectors, services
 from craftwork.credentials.models import (
     Credential,
@@ -211,6 +212,24 @@ def test_pdf_with_actions_or_attachments_is_refused(owner, token):
     with pytest.raises(ValidationFailed) as caught:
         upload_credential(owner=owner, upload=upload)
     assert caught.value.code == "unsafe_document"
+
+
+def test_a_script_hidden_from_a_byte_search_is_refused(owner, private_root):
+    """Escaped names and compressed object streams: the old /JavaScript byte search missed them."""
+    escaped = scripted_pdf().replace(b"/JavaScript", b"/J#61va#53cript")
+    for body in (escaped, scripted_pdf(hidden=True)):
+        upload = SimpleUploadedFile("licence.pdf", body, content_type="application/pdf")
+        with pytest.raises(ValidationFailed) as caught:
+            upload_credential(owner=owner, upload=upload)
+        assert caught.value.code == "unsafe_document" and "file" in caught.value.details
+    assert not stored_files(private_root)
+
+
+def test_the_stored_name_comes_from_the_content(owner):
+    upload = SimpleUploadedFile("licence.html", HTML_IN_PDF, content_type="text/html")
+    document = upload_credential(owner=owner, upload=upload).files.get()
+    assert (document.kind, document.original_name) == ("pdf", "licence.pdf")
+    assert document.file.name.endswith(".pdf")
 
 
 def test_huge_file_is_refused(owner, settings, private_root):

@@ -148,14 +148,16 @@ def test_anonymous_download_goes_to_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_owner_views_the_document_inline(owner_client, owner):
+def test_the_document_is_always_a_download(owner_client, owner):
+    """No inline rendering of an uploaded file on our origin, whatever the query asks."""
     credential = make_credential(owner=owner, upload=pdf_upload(marker="inline"))
     response = owner_client.get(reverse("credentials:file", args=[credential.pk]) + "?inline=1")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes("inline")
-    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_resubmit_in_the_browser(owner_client, owner):
@@ -219,15 +221,17 @@ def test_queue_page_lists_and_filters(staff_client, django_assert_max_num_querie
     assert staff_client.get("/credentials/review/?status=bogus&page=x").status_code == 200
 
 
-def test_review_page_shows_the_document_inline(staff_client):
+def test_review_page_offers_the_document(staff_client):
+    """An image is previewed (an <img> shows a download response); a PDF is downloaded."""
     pdf = make_credential()
     image = make_credential(upload=png_upload())
     page = staff_client.get(reverse("credentials:staff-review", args=[pdf.pk])).content.decode()
     file_url = reverse("credentials:file", args=[pdf.pk])
-    assert f'<object data="{file_url}?v=1&amp;inline=1" type="application/pdf"' in page
+    assert f'href="{file_url}?v=1" data-testid="document-download"' in page
+    assert "<object" not in page and "inline=1" not in page
     assert "decision-form" in page and "/media/" not in page
     page = staff_client.get(reverse("credentials:staff-review", args=[image.pk])).content.decode()
-    assert f'<img src="{reverse("credentials:file", args=[image.pk])}?v=1&amp;inline=1"' in page
+    assert f'<img src="{reverse("credentials:file", args=[image.pk])}?v=1"' in page
 
 
 def test_staff_decides_in_the_browser(staff_client, staff):

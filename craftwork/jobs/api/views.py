@@ -1,4 +1,3 @@
-from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,6 +16,7 @@ from craftwork.profiles.selectors import public_freelancer_detail
 from .. import selectors, services
 from ..filters import JobFilter
 from ..models import InvitationStatus, JobStatus, ProposalStatus
+from ..views import attachment_download
 from . import serializers as s
 
 TAG_JOBS = "jobs"
@@ -44,15 +44,6 @@ def _contract_created(contract) -> Response:
     return Response(
         s.JobContractCreatedOutput({"contract_id": contract.pk, "contract_url": url}).data,
         status=status.HTTP_201_CREATED,
-    )
-
-
-def _download(attachment) -> FileResponse:
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf" if attachment.kind == "pdf" else "image/jpeg",
     )
 
 
@@ -216,7 +207,9 @@ class JobAttachmentsApi(APIView):
 class JobAttachmentApi(APIView):
     @extend_schema(summary="Download a job attachment", responses={(200, "*/*"): bytes})
     def get(self, request, pk, attachment_pk):
-        return _download(selectors.job_attachment_for_viewer(request.user, pk, attachment_pk))
+        return attachment_download(
+            selectors.job_attachment_for_viewer(request.user, pk, attachment_pk)
+        )
 
     @extend_schema(summary="Remove an attachment from my job", responses={204: None})
     def delete(self, request, pk, attachment_pk):
@@ -385,7 +378,7 @@ class ProposalAttachmentsApi(APIView):
 class ProposalAttachmentApi(APIView):
     @extend_schema(summary="Download a proposal attachment", responses={(200, "*/*"): bytes})
     def get(self, request, pk, attachment_pk):
-        return _download(
+        return attachment_download(
             selectors.proposal_attachment_for_participant(request.user, pk, attachment_pk)
         )
 

@@ -4,21 +4,13 @@ PDFs are stored as uploaded; images are re-encoded (metadata and anything append
 file are dropped). Files are only served through the permission-checked download views.
 """
 
-from pathlib import PurePosixPath
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from craftwork.core.errors import ValidationFailed
-from craftwork.core.files import reencode_image, validate_document
+from craftwork.core.files import check_document, download_name, reencode_image
 
 MAX_IMAGE_SIDE = 2400
-MAX_NAME_LENGTH = 200
-
-
-def _display_name(upload) -> str:
-    name = PurePosixPath(str(getattr(upload, "name", "") or "file").replace("\\", "/")).name
-    return name.strip()[:MAX_NAME_LENGTH] or "file"
 
 
 def prepare(upload) -> dict:
@@ -26,7 +18,7 @@ def prepare(upload) -> dict:
     if not hasattr(upload, "read") or not hasattr(upload, "size"):
         raise ValidationFailed(_("Send a file."), details={"file": [_("Send a file.")]})
     try:
-        kind = validate_document(upload)
+        document = check_document(upload)
     except ValidationFailed as error:
         raise ValidationFailed(
             _("Attach a PDF or an image (JPEG, PNG, WebP or GIF): %(error)s")
@@ -34,16 +26,16 @@ def prepare(upload) -> dict:
             code=error.code,
             details={"file": [error.message]},
         ) from error
-    if kind == "pdf":
-        content, stored_name = upload, "document.pdf"
+    if document.kind == "pdf":
+        content, kind = upload, "pdf"
     else:
         content = reencode_image(upload, max_size=(MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), name="image")
-        kind, stored_name = "jpg", "image.jpg"
+        kind = "jpg"
     return {
         "content": content,
-        "stored_name": stored_name,
+        "stored_name": f"document.{kind}",
         "kind": kind,
-        "original_name": _display_name(upload),
+        "original_name": download_name(document.original_name, kind),
         "size": content.size,
     }
 

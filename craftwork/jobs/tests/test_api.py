@@ -2,11 +2,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from craftwork.accounts.tests.factories import FreelancerFactory, MembershipFactory, UserFactory
 from craftwork.contracts.models import Contract
+from craftwork.core.tests.documents import HTML_IN_PDF, scripted_pdf
 from craftwork.jobs.models import Job, JobInvitation, JobStatus, Proposal, ProposalStatus
 from craftwork.profiles.tests.factories import FreelancerProfileFactory
 
@@ -321,6 +323,28 @@ class TestAttachmentsApi:
             job_url(job, "attachments/"), {"file": upload}, format="multipart"
         )
         assert response.status_code == 400 and not job.attachments.exists()
+
+    def test_a_pdf_that_runs_a_script_is_refused(self, job):
+        upload = SimpleUploadedFile("brief.pdf", scripted_pdf(), content_type="application/pdf")
+        response = api_for(job.client).post(
+            job_url(job, "attachments/"), {"file": upload}, format="multipart"
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "unsafe_document"
+        assert not job.attachments.exists()
+
+    def test_the_type_and_name_come_from_the_content(self, job):
+        upload = SimpleUploadedFile("brief.html", HTML_IN_PDF, content_type="text/html")
+        response = api_for(job.client).post(
+            job_url(job, "attachments/"), {"file": upload}, format="multipart"
+        )
+        assert response.status_code == 201, response.json()
+        attachment = job.attachments.get()
+        assert attachment.original_name == "brief.pdf" and attachment.file.name.endswith(".pdf")
+        download = api_for(FreelancerFactory()).get(response.json()["url"])
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"] == 'attachment; filename="brief.pdf"'
+        assert download["X-Content-Type-Options"] == "nosniff"
 
     def test_draft_attachments_are_404_to_strangers(self, client_user, pdf_upload):
         draft = JobFactory(client=client_user, draft=True)

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from craftwork.accounts.tests.factories import (
@@ -18,6 +19,7 @@ from craftwork.core.errors import (
     ValidationFailed,
 )
 from craftwork.core.models import OutboxEvent
+from craftwork.core.tests.documents import HTML_IN_PDF, scripted_pdf
 from craftwork.jobs import services
 from craftwork.jobs.models import (
     MAX_FIXED_AMOUNT_MINOR,
@@ -522,6 +524,21 @@ class TestProposalChanges:
                 call(actor=bidder, proposal=proposal)
         proposal.refresh_from_db()
         assert proposal.status == ProposalStatus.SUBMITTED
+
+    def test_proposal_attachments_follow_the_upload_policy(self, job, bidder):
+        proposal = submit(job, bidder)
+        for content in (scripted_pdf(), scripted_pdf(hidden=True)):
+            upload = SimpleUploadedFile("plan.pdf", content, content_type="application/pdf")
+            with pytest.raises(ValidationFailed) as error:
+                services.proposal_attachment_add(actor=bidder, proposal=proposal, upload=upload)
+            assert error.value.code == "unsafe_document"
+        assert not proposal.attachments.exists()
+        upload = SimpleUploadedFile("plan.html", HTML_IN_PDF, content_type="text/html")
+        attachment = services.proposal_attachment_add(
+            actor=bidder, proposal=proposal, upload=upload
+        )
+        assert (attachment.kind, attachment.original_name) == ("pdf", "plan.pdf")
+        assert attachment.file.name.endswith(".pdf")
 
     def test_proposal_attachments_after_submit(self, job, bidder, pdf_upload):
         proposal = submit(job, bidder)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from craftwork.core.api.throttling import UserRateThrottle
+from craftwork.core.files import private_file_response
 
 from .. import contexts, selectors, services
 from . import serializers as s
@@ -225,28 +226,16 @@ class AttachmentApi(APIView):
 
 
 def attachment_response(attachment, *, thumbnail=None) -> FileResponse:
-    """Images (re-encoded JPEGs) are shown inline; anything else is a download."""
-    stored = attachment.thumbnail if thumbnail in ("1", "true") else attachment.file
-    if not stored:
-        raise Http404(_("The file is missing."))
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing.")) from exc
-    if attachment.is_image:
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Content-Disposition"] = "inline"
-    else:
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type="application/pdf",
+    """A download of the checked type; an image's thumbnail is a JPEG (``<img>`` shows it)."""
+    if thumbnail in ("1", "true"):
+        if not attachment.thumbnail:
+            raise Http404(_("The file is missing."))
+        return private_file_response(
+            attachment.thumbnail, name=attachment.original_name, kind="jpg"
         )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(
+        attachment.file, name=attachment.original_name, kind=attachment.kind
+    )
 
 
 @extend_schema(tags=[TAG])

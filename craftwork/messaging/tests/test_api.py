@@ -2,11 +2,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from craftwork.accounts.tests.factories import FreelancerFactory, UserFactory
 from craftwork.contracts.models import Contract
+from craftwork.core.tests.documents import HTML_IN_PDF, scripted_pdf
 from craftwork.jobs.tests.factories import JobFactory, ProposalFactory
 from craftwork.messaging.models import MAX_MESSAGE_LENGTH, Conversation, Message
 
@@ -225,6 +227,33 @@ class TestMessages:
         assert pdf["Content-Disposition"].startswith("attachment")
         assert files[1]["thumbnail_url"] is None
         assert client_for(UserFactory()).get(files[0]["url"]).status_code == 404
+
+    def test_attachments_follow_the_upload_policy(self):
+        conversation = job_conversation()
+        api = client_for(conversation.client)
+        scripted = SimpleUploadedFile("brief.pdf", scripted_pdf(), content_type="application/pdf")
+        response = api.post(
+            url(conversation, "messages/"), {"attachments": [scripted]}, format="multipart"
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "unsafe_document"
+        polyglot = SimpleUploadedFile("page.html", HTML_IN_PDF, content_type="text/html")
+        response = api.post(
+            url(conversation, "messages/"),
+            {"attachments": [polyglot, image_upload()]},
+            format="multipart",
+        )
+        assert response.status_code == 201, response.json()
+        by_kind = {row["kind"]: row for row in response.json()["attachments"]}
+        pdf, image = by_kind["pdf"], by_kind["jpg"]
+        assert pdf["name"] == "page.pdf" and image["name"] == "photo.jpg"
+        download = api.get(pdf["url"])
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"] == 'attachment; filename="page.pdf"'
+        for shown in (api.get(image["url"]), api.get(image["thumbnail_url"])):
+            assert shown["Content-Disposition"] == 'attachment; filename="photo.jpg"'
+            assert shown["Content-Type"] == "image/jpeg"
+            assert shown["X-Content-Type-Options"] == "nosniff"
 
     def test_bad_attachment_is_400(self):
         conversation = job_conversation()

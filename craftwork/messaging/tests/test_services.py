@@ -265,7 +265,7 @@ class TestSend:
         conversation = job_conversation()
         message = send(conversation, conversation.client, "", files=[image_upload(), pdf_upload()])
         image, pdf = message.attachments.order_by("kind")
-        assert (image.kind, image.original_name) == ("jpg", "photo.png")
+        assert (image.kind, image.original_name) == ("jpg", "photo.jpg")  # the stored type
         assert image.thumbnail and image.file.read(3) == b"\xff\xd8\xff"  # JPEG now
         assert (pdf.kind, bool(pdf.thumbnail)) == ("pdf", False)
 

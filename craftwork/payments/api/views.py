@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from craftwork.core.api.pagination import StandardPagination
 from craftwork.core.errors import NotFound, ValidationFailed
+from craftwork.core.files import private_file_response
 from craftwork.core.idempotency import HEADER, idempotent
 from craftwork.core.money import CURRENCIES, Money
 
@@ -394,8 +395,8 @@ class DisputeFileView(APIView):
     )
     def get(self, request, pk, file_pk):
         attachment = selectors.dispute_file_for(request.user, pk, file_pk)
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        return private_file_response(
+            attachment.file, name=attachment.original_name, kind=attachment.kind
         )
 
 

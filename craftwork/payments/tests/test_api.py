@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from craftwork.accounts.tests.factories import FreelancerFactory, StaffFactory, UserFactory
+from craftwork.core.tests.documents import HTML_IN_PDF
 from craftwork.payments import payouts, selectors
 from craftwork.payments.models import Dispute, Payout, PayoutMethod, Refund
 from craftwork.payments.subjects import DisputeSubject, register_dispute_subject
@@ -247,7 +248,8 @@ def subject():
 
 def test_dispute_flow_over_the_api(subject, django_capture_on_commit_callbacks):
     ref, client, provider, _payment = subject
-    pdf = SimpleUploadedFile("proof.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
+    # A PDF with HTML inside, named .html: stored, named and served as the PDF it starts as.
+    pdf = SimpleUploadedFile("proof.html", HTML_IN_PDF, content_type="text/html")
     opened = client_for(client).post(
         f"{API}/disputes/",
         {
@@ -263,9 +265,11 @@ def test_dispute_flow_over_the_api(subject, django_capture_on_commit_callbacks):
     assert opened.status_code == 201, opened.json()
     dispute_id = opened.json()["id"]
     file_id = opened.json()["files"][0]["id"]
-    assert (
-        client_for(provider).get(f"{API}/disputes/{dispute_id}/files/{file_id}/").status_code == 200
-    )
+    evidence = client_for(provider).get(f"{API}/disputes/{dispute_id}/files/{file_id}/")
+    assert evidence.status_code == 200 and evidence["Content-Type"] == "application/pdf"
+    assert evidence["Content-Disposition"] == 'attachment; filename="proof.pdf"'
+    assert evidence["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in evidence["Content-Security-Policy"]
     assert client_for(UserFactory()).get(f"{API}/disputes/{dispute_id}/").status_code == 404
     assert (
         client_for(UserFactory()).get(f"{API}/disputes/{dispute_id}/files/{file_id}/").status_code

@@ -7,6 +7,7 @@ from django.utils import timezone
 from craftwork.accounts.tests.factories import FreelancerFactory, StaffFactory, UserFactory
 from craftwork.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.models import AuditLog, OutboxEvent
+from craftwork.core.tests.documents import HTML_IN_PDF, pdf_bytes, scripted_pdf
 from craftwork.payments import disputes, selectors
 from craftwork.payments.errors import InsufficientFunds
 from craftwork.payments.models import Dispute, Payment, Refund
@@ -16,7 +17,7 @@ from .factories import usd
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf_bytes(marker="test")
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +84,17 @@ def test_bad_files_are_refused(parties):
     with pytest.raises(ValidationFailed):
         open_dispute(parties, files=too_many)
     assert not Dispute.objects.exists()
+
+
+def test_evidence_follows_the_upload_policy(parties):
+    scripted = SimpleUploadedFile("proof.pdf", scripted_pdf(hidden=True))
+    with pytest.raises(ValidationFailed) as error:
+        open_dispute(parties, files=[scripted])
+    assert error.value.code == "unsafe_document" and not Dispute.objects.exists()
+    dispute = open_dispute(parties, files=[SimpleUploadedFile("proof.html", HTML_IN_PDF)])
+    stored = dispute.files.get()
+    assert (stored.kind, stored.original_name) == ("pdf", "proof.pdf")
+    assert stored.file.name.endswith(".pdf")
 
 
 def test_one_open_dispute_per_subject(parties):

@@ -15,6 +15,7 @@ from craftwork.catalog.tests.factories import GigFactory, OfferingFactory
 from craftwork.commerce.models import Checkout
 from craftwork.commerce.tests.conftest import slot_ref, slot_start
 from craftwork.contracts.models import Contract, SessionBooking
+from craftwork.core.tests.documents import pdf_bytes
 from craftwork.notifications import services as notifications
 from craftwork.notifications.models import Notification
 from craftwork.payments.models import Payment
@@ -63,7 +64,7 @@ def deliver(page, message: str, filename: str):
     form = page.get_by_test_id("deliver-form")
     form.get_by_label("Message to the client").fill(message)
     form.get_by_label("Files").set_input_files(
-        files=[{"name": filename, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% e2e\n"}]
+        files=[{"name": filename, "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.get_by_test_id("deliver").click()
     page.wait_for_load_state()

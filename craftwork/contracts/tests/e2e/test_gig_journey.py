@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from craftwork.accounts.tests.factories import DEFAULT_PASSWORD
 from craftwork.contracts.models import Contract
 from craftwork.contracts.tests.factories import gig_order
+from craftwork.core.tests.documents import pdf_bytes
 from craftwork.payments.selectors import escrow_balance, wallet_summary
 from craftwork.web.tests.e2e.browser import assert_fits_phone
 
@@ -39,7 +40,7 @@ def deliver(page, message: str, filename: str):
     form = page.get_by_test_id("deliver-form")
     form.get_by_label("Message to the client").fill(message)
     form.get_by_label("Files").set_input_files(
-        files=[{"name": filename, "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% e2e\n"}]
+        files=[{"name": filename, "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.get_by_test_id("deliver").click()
     page.wait_for_load_state()
