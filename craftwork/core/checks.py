@@ -1,10 +1,10 @@
 """Deploy checks: the embedded defaults must not reach production.
 
-Every external part has an offline default (ARCHITECTURE.md section 2). Each is fine on one
+Every external part has an offline default (docs/architecture.md). Each is fine on one
 machine and unsafe on a real site: sandbox payments take no money, a per-process cache
 keeps lockouts, token revocations and throttles apart in every worker, mail written to
-files and text messages written to the console never arrive, and a filesystem broker, an in-memory channel layer or eager tasks
-lose work between processes. With ``DJANGO_ENV=production``, ``check --deploy`` reports
+files and text messages written to the console never arrive, and the embedded SQLite or a
+filesystem broker, an in-memory channel layer or eager tasks lose work between machines. With ``DJANGO_ENV=production``, ``check --deploy`` reports
 each as an Error, so the deploy fails.
 """
 
@@ -30,7 +30,7 @@ LOCAL_EMAIL_BACKENDS = {
     "django.core.mail.backends.locmem.EmailBackend",
     "django.core.mail.backends.dummy.EmailBackend",
 }
-LOCAL_BROKER_SCHEMES = ("filesystem", "memory")
+LOCAL_BROKER_SCHEMES = ("sqlite", "filesystem", "memory")
 IN_MEMORY_CHANNEL_LAYERS = {"channels.layers.InMemoryChannelLayer"}
 
 

@@ -77,6 +77,7 @@ def test_a_production_configuration_passes(production):
             checks.LOCAL_EMAIL_BACKEND,
         ),
         ("SMS_BACKEND", "console", checks.CONSOLE_SMS),
+        ("CELERY_BROKER_URL", "sqlite://", checks.LOCAL_CELERY_BROKER),
         ("CELERY_BROKER_URL", "filesystem://", checks.LOCAL_CELERY_BROKER),
         ("CELERY_BROKER_URL", "memory://", checks.LOCAL_CELERY_BROKER),
         ("CELERY_TASK_ALWAYS_EAGER", True, checks.EAGER_CELERY),
