@@ -1,7 +1,9 @@
 import os
+import warnings
 from pathlib import Path
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.signals import worker_ready
 
 from .core import broker
@@ -12,6 +14,11 @@ broker.register()
 app = Celery("craftwork")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+if os.environ.get("CRAFTWORK_WORKER_READY_FILE"):
+    # A worker of `make run`: running as root is the norm in containers and CI, and the warning
+    # is not what the person at that console needs to read.
+    warnings.filterwarnings("ignore", category=SecurityWarning)
 
 
 @worker_ready.connect

@@ -63,8 +63,6 @@ class Command(BaseCommand):
             ready_file = Path(settings.CELERY_DIR) / f"ready-{name}-{os.getpid()}"
             ready_file.unlink(missing_ok=True)
             env = {**os.environ, "CRAFTWORK_WORKER_READY_FILE": str(ready_file)}
-            # Running as root is the norm in containers and CI; it is not this console's concern.
-            env.setdefault("PYTHONWARNINGS", "ignore::celery.exceptions.SecurityWarning")
             # Our own interpreter with fixed arguments.
             workers.append(subprocess.Popen(command, env=env))  # noqa: S603
             ready_files.append(ready_file)
