@@ -364,6 +364,13 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# --- Client address and login protection ------------------------------------------
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the header is
+# ignored, REMOTE_ADDR is the client). The client is the right-most address they did not add.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_HOPS
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Craftwork API",
     "DESCRIPTION": (

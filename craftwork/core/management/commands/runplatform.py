@@ -31,8 +31,14 @@ class Command(BaseCommand):
         # with the default one the process would die before stopping the worker below.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
+            # proxy_headers off: the app reads X-Forwarded-For itself (TRUSTED_PROXY_HOPS).
             uvicorn.run(
-                "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+                "craftwork.asgi:application",
+                host=host,
+                port=port,
+                log_level="info",
+                lifespan="off",
+                proxy_headers=False,
             )
         finally:
             if worker is not None and worker.poll() is None:
