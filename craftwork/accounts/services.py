@@ -6,7 +6,8 @@ import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
@@ -35,6 +36,7 @@ from . import lockout, selectors, tasks
 from .authentication import revoke_access_token
 from .errors import (
     AccountLocked,
+    AccountProtected,
     ExpiredToken,
     InvalidCredentials,
     InvalidRefreshToken,
@@ -46,6 +48,7 @@ from .tokens import (
     TokenStatus,
     email_verification_token,
     hash_invitation_token,
+    login_link_token,
     new_invitation_token,
 )
 
@@ -53,6 +56,7 @@ ROLE_FIELDS = {User.View.CLIENT: "is_client", User.View.FREELANCER: "is_freelanc
 VERIFICATION_RESEND_COOLDOWN_SECONDS = 60
 PASSWORD_RESET_EMAILS_PER_HOUR = 3
 AVATAR_MAX_SIZE = (512, 512)
+_PASSWORD_CHECK = ModelBackend()  # Django's check: hashes even for unknown emails (timing)
 
 # --- validation helpers -----------------------------------------------------------
 
@@ -203,24 +207,39 @@ def user_resend_verification(*, actor: User) -> None:
 
 
 def user_login(*, email: str, password: str, ip: str | None = None) -> User:
-    """Check credentials with lockout; the web session login and the API token login both call this.
+    """The one password check: the web form, the API token, the admin login and the
+    authentication backend (anything calling ``authenticate()``) all come here.
 
-    Failures are audited outside any transaction so the record survives the refusal.
+    Pauses come from craftwork.accounts.lockout. Failures are audited outside any transaction so
+    the record survives the refusal.
     """
     email = (email or "").strip().lower() if isinstance(email, str) else ""
     ip = ip if ip is not None else current_ip.get()
-    remaining = lockout.seconds_locked(email)
-    if remaining:
-        audit(actor=None, action="login_failed", details={"email": email, "reason": "locked"})
-        raise AccountLocked(retry_after=remaining)
-    user = authenticate(None, username=email, password=password) if email and password else None
+    pause = lockout.current_pause(email, ip)
+    if pause:
+        details = {"email": email, "reason": "paused", "scope": pause.scope.value}
+        audit(actor=None, action="login_failed", details=details)
+        raise _paused(pause)
+    user = _PASSWORD_CHECK.authenticate(None, username=email, password=password)
     if user is None:
         _login_failed(email, ip)
-    lockout.clear(email, ip)
+    lockout.record_success(email, ip)
+    return _signed_in(user, method="password")
+
+
+def _paused(pause: lockout.Pause) -> TooManyAttempts:
+    if pause.scope is lockout.Scope.ACCOUNT:
+        return AccountProtected(retry_after=pause.seconds)
+    if pause.scope is lockout.Scope.SOURCE:
+        return TooManyAttempts(retry_after=pause.seconds)
+    return AccountLocked(retry_after=pause.seconds)
+
+
+def _signed_in(user: User, *, method: str) -> User:
     with transaction.atomic():
         user.last_login = dj_timezone.now()
         user.save(update_fields=["last_login"])
-        audit(actor=user, action="login", target=user)
+        audit(actor=user, action="login", target=user, details={"method": method})
     return user
 
 
@@ -233,16 +252,41 @@ def _login_failed(email: str, ip: str | None):
         target=known,
         details={"email": email, "reason": "bad_credentials"},
     )
-    if count.locked:
-        details = {
-            "email": email,
-            "failures": count.for_email,
-            "failures_from_ip": count.for_email_and_ip,
-            "seconds": settings.LOGIN_LOCKOUT_SECONDS,
-        }
+    if count.pause is None:
+        raise InvalidCredentials()
+    details = {
+        "email": email,
+        "scope": count.pause.scope.value,
+        "failures": count.for_email,
+        "failures_from_ip": count.for_email_and_ip,
+        "seconds": count.pause.seconds,
+    }
+    with transaction.atomic():
         audit(actor=None, action="lockout", target=known, details=details)
-        raise AccountLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS)
-    raise InvalidCredentials()
+        if count.pause.scope is lockout.Scope.ACCOUNT and known is not None and known.is_active:
+            _on_commit(tasks.send_login_link_email, str(known.pk))
+    raise _paused(count.pause)
+
+
+def user_login_with_link(*, uidb64: str, token: str, ip: str | None = None) -> User:
+    """Sign in with the one-time link emailed when the account's password sign-in was paused.
+
+    The link lifts the pause. Signing in changes last_login, which spends the link; the row lock
+    makes two clicks on one link sign in once.
+    """
+    user = selectors.active_user_from_uid(uidb64)
+    status = login_link_token.status(user, token) if user else TokenStatus.INVALID
+    if status is TokenStatus.EXPIRED:
+        raise ExpiredToken()
+    if status is not TokenStatus.VALID:
+        raise InvalidToken()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not login_link_token.check_token(user, token):
+            raise InvalidToken()
+        _signed_in(user, method="link")
+    lockout.clear(user.email, ip if ip is not None else current_ip.get())
+    return user
 
 
 def token_pair_for(user: User) -> dict:
@@ -361,7 +405,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
         user.save(update_fields=fields)
         _blacklist_all_refresh_tokens(user)
         audit(actor=user, action="password_reset", target=user)
-    lockout.clear(user.email)
+    lockout.clear(user.email, current_ip.get())
     return user
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from craftwork.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import selectors, services
-from .errors import AccountLocked
+from .errors import TooManyAttempts
 from .forms import (
     AvatarForm,
     InviteForm,
@@ -35,7 +35,7 @@ from .forms import (
 )
 from .models import Membership, User
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "craftwork.accounts.backends.EmailPasswordBackend"
 
 
 def _next_url(request, default=None) -> str:
@@ -62,22 +62,42 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = LoginForm(request.POST or None)
-    status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_login(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
-        except AccountLocked as exc:
+        except TooManyAttempts as exc:
             form.add_error(None, exc.message)
-            status = 429
+            retry_after = exc.retry_after
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            auth_login(request, user, backend=MODEL_BACKEND)
+            auth_login(request, user, backend=PASSWORD_BACKEND)
             return redirect(_next_url(request))
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
-    return render(request, "accounts/login.html", context, status=status)
+    response = render(request, "accounts/login.html", context, status=429 if retry_after else 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link_view(request, uidb64, token):
+    """GET only shows a button: mail scanners that open links must not spend the one-time link."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.user_login_with_link(uidb64=uidb64, token=token)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            auth_login(request, user, backend=PASSWORD_BACKEND)
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"error": error}
+    return render(request, "accounts/login_link.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -112,7 +132,7 @@ def signup_view(request):
         except DomainError as exc:
             add_domain_error(form, exc, {"password": "password1"})
         else:
-            auth_login(request, user, backend=MODEL_BACKEND)
+            auth_login(request, user, backend=PASSWORD_BACKEND)
             next_url = request.POST.get("next")
             if next_url and url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}

@@ -13,6 +13,7 @@ urlpatterns = [
         name="verify-email-resend",
     ),
     path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("auth/login-link/", views.LoginLinkView.as_view(), name="login-link"),
     path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -95,13 +95,32 @@ class TokenObtainView(PublicAuthView):
         request=s.TokenObtainInput,
         responses={200: s.TokenPairOutput, 401: ERROR, 429: ERROR},
         description=(
-            "Exchange email and password for an access and a refresh token. Repeated failures lock "
-            "the email for a while (`account_locked`, 429 with Retry-After)."
+            "Exchange email and password for an access and a refresh token. Repeated failures "
+            "pause password sign-in (429 with Retry-After): for this email from this address "
+            "(`account_locked`), for the account from everywhere (`account_protected`; the owner "
+            "is emailed a sign-in link, see `auth/login-link/`) or for this address "
+            "(`too_many_attempts`)."
         ),
     )
     def post(self, request):
         data = validated(s.TokenObtainInput, request)
         user = services.user_login(email=data["email"], password=data["password"])
+        return Response(services.token_pair_for(user))
+
+
+class LoginLinkView(PublicAuthView):
+    @extend_schema(
+        tags=["auth"],
+        request=s.UidTokenInput,
+        responses={200: s.TokenPairOutput, 400: ERROR},
+        description=(
+            "Exchange the one-time sign-in link emailed when password sign-in to the account was "
+            "paused (`account_protected`) for a token pair. The link then stops working."
+        ),
+    )
+    def post(self, request):
+        data = validated(s.UidTokenInput, request)
+        user = services.user_login_with_link(uidb64=data["uid"], token=data["token"])
         return Response(services.token_pair_for(user))
 
 

@@ -212,8 +212,8 @@ class TestTokens:
             assert_error(api_client.post(TOKEN, {"email": user.email, "password": "guess"}), 401)
         locked = api_client.post(TOKEN, {"email": user.email, "password": "guess"})
         error = assert_error(locked, 429, "account_locked")
-        assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
-        assert error["details"]["retry_after_seconds"] == settings.LOGIN_LOCKOUT_SECONDS
+        assert int(locked["Retry-After"]) == settings.LOGIN_BACKOFF_SECONDS
+        assert error["details"]["retry_after_seconds"] == settings.LOGIN_BACKOFF_SECONDS
         right = api_client.post(TOKEN, {"email": user.email, "password": DEFAULT_PASSWORD})
         assert_error(right, 429, "account_locked")
         assert AuditLog.objects.filter(action="lockout").count() == 1
