@@ -56,6 +56,19 @@ def send_password_reset_email(user) -> None:
     )
 
 
+def send_signup_attempt_email(user) -> None:
+    send_templated_email(
+        to=user.email,
+        template="signup_attempt",
+        context={
+            "user": user,
+            "login_link": site_link("accounts:login"),
+            "reset_link": site_link("accounts:password-reset"),
+        },
+        language=user.language,
+    )
+
+
 def send_login_link_email(user) -> None:
     link = site_link("accounts:login-link", encode_uid(user), login_link_token.make_token(user))
     send_templated_email(

@@ -54,7 +54,7 @@ from .tokens import (
 
 ROLE_FIELDS = {User.View.CLIENT: "is_client", User.View.FREELANCER: "is_freelancer"}
 VERIFICATION_RESEND_COOLDOWN_SECONDS = 60
-PASSWORD_RESET_EMAILS_PER_HOUR = 3
+PASSWORD_RESET_EMAILS_PER_HOUR = 3  # also sign-up notices: mail a stranger can make someone get
 AVATAR_MAX_SIZE = (512, 512)
 _PASSWORD_CHECK = ModelBackend()  # Django's check: hashes even for unknown emails (timing)
 
@@ -114,11 +114,6 @@ def _timezone_errors(value, errors: dict) -> None:
         errors["timezone"] = [_("Choose a valid time zone.")]
 
 
-def _email_taken() -> ValidationFailed:
-    message = _("An account with this email address already exists.")
-    return ValidationFailed(message, code="email_taken", details={"email": [message]})
-
-
 def _on_commit(task, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args))
 
@@ -135,7 +130,13 @@ def user_signup(
     roles,
     language: str = "en",
     timezone: str = "UTC",
-) -> User:
+) -> User | None:
+    """Create an account and email it a verification link.
+
+    For an address that has an account already nothing is created and its owner is emailed
+    instead ("someone tried to sign up with your address"); the result is None, and callers
+    answer exactly as for a new account, so sign-up does not tell who is registered.
+    """
     errors: dict = {}
     email = _normalized_email(email, errors)
     roles = _clean_roles(roles, errors)
@@ -152,15 +153,18 @@ def user_signup(
     _password_errors(password, user, errors, "password")
     if errors:
         raise _field_errors(errors)
-    user.set_password(password)
+    user.set_password(password)  # hashed either way: the answer takes as long for both
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise _email_taken()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
-            raise _email_taken() from exc
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:  # a concurrent sign-up with the same email won the race
+                existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            _signup_with_existing_email(existing)
+            return None
         audit(actor=user, action="signup", target=user, details={"roles": sorted(roles)})
         publish(
             "accounts.user_signed_up",
@@ -169,6 +173,22 @@ def user_signup(
         )
         _on_commit(tasks.send_verification_email, str(user.pk))
     return user
+
+
+def _signup_with_existing_email(user: User) -> None:
+    audit(actor=None, action="signup_existing_email", target=user)
+    if user.is_active and _within_hourly_email_budget(f"accounts:signup-notice:{user.pk}"):
+        _on_commit(tasks.send_signup_attempt_email, str(user.pk))
+
+
+def _within_hourly_email_budget(key: str) -> bool:
+    """Bound the mail a stranger can make someone receive."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:
+        sent = 1
+    return sent <= PASSWORD_RESET_EMAILS_PER_HOUR
 
 
 def user_verify_email(*, uidb64: str, token: str) -> User:
@@ -368,16 +388,7 @@ def password_reset_request(*, email: str) -> None:
     """Email a reset link if the account exists. The caller's answer never depends on that."""
     email = email.strip().lower() if isinstance(email, str) else ""
     user = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
-    if user is None:
-        return
-    # Bound the mail a stranger can make someone receive.
-    key = f"accounts:pwreset:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        sent = cache.incr(key)
-    except ValueError:
-        sent = 1
-    if sent > PASSWORD_RESET_EMAILS_PER_HOUR:
+    if user is None or not _within_hourly_email_budget(f"accounts:pwreset:{user.pk}"):
         return
     with transaction.atomic():
         audit(actor=None, action="password_reset_requested", target=user)

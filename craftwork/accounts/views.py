@@ -36,6 +36,7 @@ from .forms import (
 from .models import Membership, User
 
 PASSWORD_BACKEND = "craftwork.accounts.backends.EmailPasswordBackend"
+SIGNUP_EMAIL_KEY = "signup_email"  # the address this browser signed up with, until verified
 
 
 def _next_url(request, default=None) -> str:
@@ -121,7 +122,7 @@ def signup_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_signup(
+            services.user_signup(
                 email=data["email"],
                 password=data["password1"],
                 first_name=data["first_name"],
@@ -132,7 +133,9 @@ def signup_view(request):
         except DomainError as exc:
             add_domain_error(form, exc, {"password": "password1"})
         else:
-            auth_login(request, user, backend=PASSWORD_BACKEND)
+            # The same answer whether the address was new or taken: no sign-in here. The
+            # verification link signs in the browser that signed up (verify_email_view).
+            request.session[SIGNUP_EMAIL_KEY] = data["email"].strip().lower()
             next_url = request.POST.get("next")
             if next_url and url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}
@@ -149,7 +152,7 @@ def signup_view(request):
 @require_GET
 def verify_email_view(request, uidb64, token):
     try:
-        services.user_verify_email(uidb64=uidb64, token=token)
+        user = services.user_verify_email(uidb64=uidb64, token=token)
     except Conflict as exc:
         messages.info(request, exc.message)
     except DomainError as exc:
@@ -157,6 +160,12 @@ def verify_email_view(request, uidb64, token):
         return render(request, "accounts/verify_email_failed.html", context, status=400)
     else:
         messages.success(request, _("Thank you, your email address is verified."))
+        if (
+            not request.user.is_authenticated
+            and request.session.get(SIGNUP_EMAIL_KEY) == user.email
+        ):
+            del request.session[SIGNUP_EMAIL_KEY]
+            auth_login(request, user, backend=PASSWORD_BACKEND)
     if request.user.is_authenticated:
         return redirect(
             request.session.pop("after_verify_next", None) or settings.LOGIN_REDIRECT_URL
@@ -166,11 +175,12 @@ def verify_email_view(request, uidb64, token):
 
 @require_GET
 def verify_email_sent_view(request):
-    return render(
-        request,
-        "accounts/verify_email_sent.html",
-        {"next": request.session.get("after_verify_next")},
-    )
+    email = request.user.email if request.user.is_authenticated else None
+    context = {
+        "next": request.session.get("after_verify_next"),
+        "email": email or request.session.get(SIGNUP_EMAIL_KEY),
+    }
+    return render(request, "accounts/verify_email_sent.html", context)
 
 
 @login_required

@@ -53,13 +53,21 @@ class PublicAuthView(RetryAfterMixin, APIView):
 class SignupView(PublicAuthView):
     throttle_scope = "signup"
 
-    @extend_schema(tags=["auth"], request=s.SignupInput, responses={201: s.UserOutput, 400: ERROR})
+    @extend_schema(
+        tags=["auth"],
+        request=s.SignupInput,
+        responses={202: s.DetailOutput, 400: ERROR},
+        description=(
+            "Create an account; a verification link is emailed. The answer is the same when the "
+            "address has an account already: then nothing is created and its owner is emailed "
+            "instead. Log in with `auth/token/` afterwards."
+        ),
+    )
     def post(self, request):
         data = validated(s.SignupInput, request)
-        user = services.user_signup(**data)
-        return Response(
-            s.UserOutput(user, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
+        services.user_signup(**data)
+        message = _("We sent an email to this address. Open it to continue.")
+        return Response({"detail": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(PublicAuthView):
