@@ -380,6 +380,8 @@ SIMPLE_JWT = {
 # ignored, REMOTE_ADDR is the client). The client is the right-most address they did not add.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_HOPS
+# A WebSocket opens with a single-use ticket (POST /api/v1/auth/ws-ticket/) valid this long.
+WEBSOCKET_TICKET_SECONDS = env_int("WEBSOCKET_TICKET_SECONDS", 30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Craftwork API",

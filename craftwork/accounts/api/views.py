@@ -153,6 +153,22 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class WebSocketTicketView(APIView):
+    @extend_schema(
+        tags=["auth"],
+        request=None,
+        responses={201: s.WebSocketTicketOutput, 401: ERROR},
+        description=(
+            "A single-use ticket for opening a WebSocket: connect to `/ws/me/?ticket=<ticket>` "
+            "(or a conversation's socket) within `expires_in` seconds. Tokens never go in socket "
+            "URLs (they land in access logs); web pages use the session cookie."
+        ),
+    )
+    def post(self, request):
+        ticket = services.websocket_ticket_issue(actor=request.user)
+        return Response(s.WebSocketTicketOutput(ticket).data, status=status.HTTP_201_CREATED)
+
+
 class PasswordChangeView(APIView):
     throttle_classes = SCOPED_THROTTLES
     throttle_scope = "auth"
@@ -161,7 +177,10 @@ class PasswordChangeView(APIView):
         tags=["auth"],
         request=s.PasswordChangeInput,
         responses={200: s.TokenPairOutput, 400: ERROR},
-        description="Change the password. Every refresh token is revoked; a fresh pair is returned.",
+        description=(
+            "Change the password. Every token of the account stops working (other sessions' "
+            "access tokens too) and every other web session ends; a fresh pair is returned."
+        ),
     )
     def post(self, request):
         data = validated(s.PasswordChangeInput, request)

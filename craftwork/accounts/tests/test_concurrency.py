@@ -57,3 +57,14 @@ def test_two_sign_ups_with_one_address_make_one_account_and_answer_alike():
     assert all(kind == "ok" for kind, _value in results), results
     assert sorted(value is None for _kind, value in results) == [False, True, True]
     assert User.objects.filter(email="race@example.com").count() == 1
+
+
+def test_a_refresh_token_used_twice_at_once_revokes_its_family():
+    user = UserFactory()
+    refresh = services.token_pair_for(user)["refresh"]
+    results = race(*[lambda: services.token_refresh(refresh=refresh)] * 2)
+    winners = [value for kind, value in results if kind == "ok"]
+    assert len(winners) == 1
+    # The loser came second under the family lock: a reuse, so the winner's tokens die too.
+    with pytest.raises(InvalidRefreshToken):
+        services.token_refresh(refresh=winners[0]["refresh"])

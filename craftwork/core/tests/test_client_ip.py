@@ -91,3 +91,21 @@ def test_the_audit_log_records_the_real_address(api_client, user, settings):
         HTTP_X_FORWARDED_FOR="6.6.6.6",
     )
     assert AuditLog.objects.get(action="login_failed").ip_address == "192.0.2.10"
+
+
+def test_a_socket_runs_with_its_client_address_for_the_audit_log(settings):
+    import asyncio
+
+    from craftwork.core.context import current_ip
+    from craftwork.core.websocket import ClientAddressMiddleware
+
+    settings.TRUSTED_PROXY_HOPS = 0
+    seen = []
+
+    async def inner(scope, receive, send):
+        seen.append(current_ip.get())
+
+    scope = {"type": "websocket", "client": ("192.0.2.44", 1234), "headers": []}
+    asyncio.run(ClientAddressMiddleware(inner)(scope, None, None))
+    assert seen == ["192.0.2.44"]
+    assert current_ip.get() is None
