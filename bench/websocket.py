@@ -5,8 +5,9 @@ number of open sockets (100 and 1,000 by default), against a real uvicorn servin
 ``craftwork.asgi:application`` with the production settings:
 
 1. ``sockets / 2`` conversations, each between two users, are seeded in a fresh database (bulk
-   inserts; every user gets an access JWT). Both users of every conversation open
-   ``/ws/conversations/<id>/?token=...``: that is the number of open sockets.
+   inserts; every user gets an access JWT). Both users of every conversation ask
+   ``POST /api/v1/auth/ws-ticket/`` for a single-use ticket and open
+   ``/ws/conversations/<id>/?ticket=...``: that is the number of open sockets.
 2. **light**: messages are sent at a fixed total rate (``--rate``, default 20/s) from random
    conversations, over the socket (``{"type": "send"}``). Latency is measured from the moment
    the sender's frame is written to the moment the other participant's socket receives the
@@ -44,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -171,6 +173,16 @@ class Load:
         self.readers: list[asyncio.Task] = []
         self.counter = 0
 
+    def _ticket(self, token: str) -> str:
+        """A single-use socket ticket: the JWT goes in a header, never in the socket URL."""
+        request = urllib.request.Request(
+            f"{self.origin}/api/v1/auth/ws-ticket/",
+            method="POST",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())["ticket"]
+
     async def open(self) -> float:
         from websockets.asyncio.client import connect
 
@@ -178,7 +190,8 @@ class Load:
 
         async def one(conversation: str, token: str):
             async with gate:
-                url = f"{self.ws_url}/ws/conversations/{conversation}/?token={token}"
+                ticket = await asyncio.to_thread(self._ticket, token)
+                url = f"{self.ws_url}/ws/conversations/{conversation}/?ticket={ticket}"
                 socket = await connect(url, origin=self.origin, open_timeout=60, max_queue=None)
                 hello = json.loads(await socket.recv())
                 if hello.get("type") != "hello":

@@ -10,14 +10,14 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from craftwork.core.websocket import SessionOrJWTAuthMiddleware  # noqa: E402
+from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware  # noqa: E402
 from craftwork.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns))
+            SessionOrTicketAuthMiddleware(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -84,7 +84,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # --- Applications ---------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "craftwork.accounts.admin_config.AdminConfig",  # django.contrib.admin, login through accounts
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -296,7 +296,8 @@ MODERATION_BLOCKED_DOMAINS = env_list("MODERATION_BLOCKED_DOMAINS")
 # --- Auth -----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Every password check (web, API, admin, anything calling authenticate()) is accounts.services.user_login.
+AUTHENTICATION_BACKENDS = ["craftwork.accounts.backends.EmailPasswordBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -313,9 +314,18 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 60 * 60 * 24 * 3)
-# Repeated failed logins for one email lock it for a while (per email + IP and per email).
+# Login protection (craftwork/accounts/lockout.py): failures of one email from one address
+# are free up to LOGIN_FAILURE_LIMIT, then pause that pair from LOGIN_BACKOFF_SECONDS doubling
+# up to LOGIN_LOCKOUT_SECONDS; LOGIN_ACCOUNT_FAILURE_LIMIT failures from everywhere within
+# LOGIN_LOCKOUT_SECONDS pause password sign-in to the account (the owner gets a sign-in link,
+# valid LOGIN_LINK_TIMEOUT seconds); LOGIN_IP_FAILURE_LIMIT failures from one address over any
+# emails pause that address.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 50)
+LOGIN_LINK_TIMEOUT = env_int("LOGIN_LINK_TIMEOUT", 60 * 60)
 ORGANIZATION_INVITATION_DAYS = 14
 # A job invitation a freelancer has not answered expires after this many days.
 JOB_INVITATION_DAYS = env_int("JOB_INVITATION_DAYS", 7)
@@ -376,6 +386,15 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+
+# --- Client address and login protection ------------------------------------------
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the header is
+# ignored, REMOTE_ADDR is the client). The client is the right-most address they did not add.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_HOPS
+# A WebSocket opens with a single-use ticket (POST /api/v1/auth/ws-ticket/) valid this long.
+WEBSOCKET_TICKET_SECONDS = env_int("WEBSOCKET_TICKET_SECONDS", 30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Craftwork API",

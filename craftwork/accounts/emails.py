@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .tokens import email_verification_token, encode_uid, password_reset_token
+from .tokens import email_verification_token, encode_uid, login_link_token, password_reset_token
 
 
 def site_link(url_name: str, *args) -> str:
@@ -52,6 +52,29 @@ def send_password_reset_email(user) -> None:
         to=user.email,
         template="password_reset",
         context={"user": user, "link": link, "hours": hours},
+        language=user.language,
+    )
+
+
+def send_signup_attempt_email(user) -> None:
+    send_templated_email(
+        to=user.email,
+        template="signup_attempt",
+        context={
+            "user": user,
+            "login_link": site_link("accounts:login"),
+            "reset_link": site_link("accounts:password-reset"),
+        },
+        language=user.language,
+    )
+
+
+def send_login_link_email(user) -> None:
+    link = site_link("accounts:login-link", encode_uid(user), login_link_token.make_token(user))
+    send_templated_email(
+        to=user.email,
+        template="login_link",
+        context={"user": user, "link": link, "minutes": settings.LOGIN_LINK_TIMEOUT // 60},
         language=user.language,
     )
 

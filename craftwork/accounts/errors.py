@@ -31,6 +31,16 @@ class AccountLocked(TooManyAttempts):
     )
 
 
+class AccountProtected(TooManyAttempts):
+    """Too many failures on the account from everywhere: only the emailed link gets in for now."""
+
+    code = "account_protected"
+    default_message = _(
+        "Too many failed sign-in attempts on this account. Signing in with the password is "
+        "paused for a while. If the address has an account, we emailed it a link to sign in."
+    )
+
+
 class InvalidToken(ValidationFailed):
     code = "invalid_token"
     default_message = _("This link is invalid or has already been used.")

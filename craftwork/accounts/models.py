@@ -71,6 +71,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # In every JWT; raised by a password change or reset, which ends every API session at once.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -96,6 +98,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+
+class TokenFamily(BaseModel):
+    """The refresh tokens rotated from one sign-in. A token used twice (a copy was stolen) or a
+    logout revokes the whole family: every refresh and access token descending from it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
 
 
 class Organization(BaseModel):

@@ -1,12 +1,14 @@
 """Every write of the accounts app: sign-up, verification, login, passwords, settings, organizations."""
 
+import hashlib
 import secrets
 import uuid
 import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
@@ -16,8 +18,9 @@ from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from craftwork.core.audit import audit
 from craftwork.core.context import current_ip
@@ -32,27 +35,35 @@ from craftwork.core.events import publish
 from craftwork.core.files import reencode_image, validate_image
 
 from . import lockout, selectors, tasks
-from .authentication import revoke_access_token
+from .authentication import (
+    FAMILY_CLAIM,
+    VERSION_CLAIM,
+    revoke_access_token,
+    revoke_family_access_tokens,
+)
 from .errors import (
     AccountLocked,
+    AccountProtected,
     ExpiredToken,
     InvalidCredentials,
     InvalidRefreshToken,
     InvalidToken,
     TooManyAttempts,
 )
-from .models import Membership, Organization, OrganizationInvitation, User
+from .models import Membership, Organization, OrganizationInvitation, TokenFamily, User
 from .tokens import (
     TokenStatus,
     email_verification_token,
     hash_invitation_token,
+    login_link_token,
     new_invitation_token,
 )
 
 ROLE_FIELDS = {User.View.CLIENT: "is_client", User.View.FREELANCER: "is_freelancer"}
 VERIFICATION_RESEND_COOLDOWN_SECONDS = 60
-PASSWORD_RESET_EMAILS_PER_HOUR = 3
+PASSWORD_RESET_EMAILS_PER_HOUR = 3  # also sign-up notices: mail a stranger can make someone get
 AVATAR_MAX_SIZE = (512, 512)
+_PASSWORD_CHECK = ModelBackend()  # Django's check: hashes even for unknown emails (timing)
 
 # --- validation helpers -----------------------------------------------------------
 
@@ -110,11 +121,6 @@ def _timezone_errors(value, errors: dict) -> None:
         errors["timezone"] = [_("Choose a valid time zone.")]
 
 
-def _email_taken() -> ValidationFailed:
-    message = _("An account with this email address already exists.")
-    return ValidationFailed(message, code="email_taken", details={"email": [message]})
-
-
 def _on_commit(task, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args))
 
@@ -131,7 +137,13 @@ def user_signup(
     roles,
     language: str = "en",
     timezone: str = "UTC",
-) -> User:
+) -> User | None:
+    """Create an account and email it a verification link.
+
+    For an address that has an account already nothing is created and its owner is emailed
+    instead ("someone tried to sign up with your address"); the result is None, and callers
+    answer exactly as for a new account, so sign-up does not tell who is registered.
+    """
     errors: dict = {}
     email = _normalized_email(email, errors)
     roles = _clean_roles(roles, errors)
@@ -148,15 +160,18 @@ def user_signup(
     _password_errors(password, user, errors, "password")
     if errors:
         raise _field_errors(errors)
-    user.set_password(password)
+    user.set_password(password)  # hashed either way: the answer takes as long for both
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise _email_taken()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:  # a concurrent sign-up with the same email won the race
-            raise _email_taken() from exc
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:  # a concurrent sign-up with the same email won the race
+                existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            _signup_with_existing_email(existing)
+            return None
         audit(actor=user, action="signup", target=user, details={"roles": sorted(roles)})
         publish(
             "accounts.user_signed_up",
@@ -165,6 +180,22 @@ def user_signup(
         )
         _on_commit(tasks.send_verification_email, str(user.pk))
     return user
+
+
+def _signup_with_existing_email(user: User) -> None:
+    audit(actor=None, action="signup_existing_email", target=user)
+    if user.is_active and _within_hourly_email_budget(f"accounts:signup-notice:{user.pk}"):
+        _on_commit(tasks.send_signup_attempt_email, str(user.pk))
+
+
+def _within_hourly_email_budget(key: str) -> bool:
+    """Bound the mail a stranger can make someone receive."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:
+        sent = 1
+    return sent <= PASSWORD_RESET_EMAILS_PER_HOUR
 
 
 def user_verify_email(*, uidb64: str, token: str) -> User:
@@ -203,24 +234,39 @@ def user_resend_verification(*, actor: User) -> None:
 
 
 def user_login(*, email: str, password: str, ip: str | None = None) -> User:
-    """Check credentials with lockout; the web session login and the API token login both call this.
+    """The one password check: the web form, the API token, the admin login and the
+    authentication backend (anything calling ``authenticate()``) all come here.
 
-    Failures are audited outside any transaction so the record survives the refusal.
+    Pauses come from craftwork.accounts.lockout. Failures are audited outside any transaction so
+    the record survives the refusal.
     """
     email = (email or "").strip().lower() if isinstance(email, str) else ""
     ip = ip if ip is not None else current_ip.get()
-    remaining = lockout.seconds_locked(email)
-    if remaining:
-        audit(actor=None, action="login_failed", details={"email": email, "reason": "locked"})
-        raise AccountLocked(retry_after=remaining)
-    user = authenticate(None, username=email, password=password) if email and password else None
+    pause = lockout.current_pause(email, ip)
+    if pause:
+        details = {"email": email, "reason": "paused", "scope": pause.scope.value}
+        audit(actor=None, action="login_failed", details=details)
+        raise _paused(pause)
+    user = _PASSWORD_CHECK.authenticate(None, username=email, password=password)
     if user is None:
         _login_failed(email, ip)
-    lockout.clear(email, ip)
+    lockout.record_success(email, ip)
+    return _signed_in(user, method="password")
+
+
+def _paused(pause: lockout.Pause) -> TooManyAttempts:
+    if pause.scope is lockout.Scope.ACCOUNT:
+        return AccountProtected(retry_after=pause.seconds)
+    if pause.scope is lockout.Scope.SOURCE:
+        return TooManyAttempts(retry_after=pause.seconds)
+    return AccountLocked(retry_after=pause.seconds)
+
+
+def _signed_in(user: User, *, method: str) -> User:
     with transaction.atomic():
         user.last_login = dj_timezone.now()
         user.save(update_fields=["last_login"])
-        audit(actor=user, action="login", target=user)
+        audit(actor=user, action="login", target=user, details={"method": method})
     return user
 
 
@@ -233,20 +279,51 @@ def _login_failed(email: str, ip: str | None):
         target=known,
         details={"email": email, "reason": "bad_credentials"},
     )
-    if count.locked:
-        details = {
-            "email": email,
-            "failures": count.for_email,
-            "failures_from_ip": count.for_email_and_ip,
-            "seconds": settings.LOGIN_LOCKOUT_SECONDS,
-        }
+    if count.pause is None:
+        raise InvalidCredentials()
+    details = {
+        "email": email,
+        "scope": count.pause.scope.value,
+        "failures": count.for_email,
+        "failures_from_ip": count.for_email_and_ip,
+        "seconds": count.pause.seconds,
+    }
+    with transaction.atomic():
         audit(actor=None, action="lockout", target=known, details=details)
-        raise AccountLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS)
-    raise InvalidCredentials()
+        if count.pause.scope is lockout.Scope.ACCOUNT and known is not None and known.is_active:
+            _on_commit(tasks.send_login_link_email, str(known.pk))
+    raise _paused(count.pause)
 
 
-def token_pair_for(user: User) -> dict:
-    refresh = RefreshToken.for_user(user)
+def user_login_with_link(*, uidb64: str, token: str, ip: str | None = None) -> User:
+    """Sign in with the one-time link emailed when the account's password sign-in was paused.
+
+    The link lifts the pause. Signing in changes last_login, which spends the link; the row lock
+    makes two clicks on one link sign in once.
+    """
+    user = selectors.active_user_from_uid(uidb64)
+    status = login_link_token.status(user, token) if user else TokenStatus.INVALID
+    if status is TokenStatus.EXPIRED:
+        raise ExpiredToken()
+    if status is not TokenStatus.VALID:
+        raise InvalidToken()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not login_link_token.check_token(user, token):
+            raise InvalidToken()
+        _signed_in(user, method="link")
+    lockout.clear(user.email, ip if ip is not None else current_ip.get())
+    return user
+
+
+def token_pair_for(user: User, *, family: TokenFamily | None = None) -> dict:
+    """A new access + refresh pair: a sign-in starts a token family, a rotation continues one."""
+    with transaction.atomic():
+        if family is None:
+            family = TokenFamily.objects.create(user=user)
+        refresh = RefreshToken.for_user(user)
+    refresh[FAMILY_CLAIM] = str(family.pk)
+    refresh[VERSION_CLAIM] = user.token_version
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -257,52 +334,153 @@ def _refresh_token(raw: str) -> RefreshToken:
         raise InvalidRefreshToken(str(exc), details={"refresh": [str(exc)]}) from exc
 
 
-def token_refresh(*, refresh: str) -> dict:
-    """Rotate: the old refresh token is blacklisted and a new pair is issued.
+def _refresh_claims(raw: str) -> UntypedToken:
+    """A refresh token checked for signature, expiry and type, but not the blacklist: a used one
+    must be recognised as such."""
+    try:
+        token = UntypedToken(raw)
+    except TokenError as exc:
+        raise InvalidRefreshToken(str(exc), details={"refresh": [str(exc)]}) from exc
+    if token.get(jwt_settings.TOKEN_TYPE_CLAIM) != "refresh" or not token.get("jti"):
+        raise InvalidRefreshToken()
+    return token
 
-    The outstanding-token row is locked so two concurrent uses of one refresh token
-    cannot both succeed.
+
+def token_refresh(*, refresh: str) -> dict:
+    """Rotate: the refresh token sent is blacklisted and a new pair of its family is issued.
+
+    A refresh token used twice means two parties hold it: its whole family is revoked (every
+    refresh and access token of that sign-in) and both are refused. The family row is locked,
+    so concurrent uses of one family run one after the other.
     """
+    claims = _refresh_claims(refresh)
     with transaction.atomic():
-        token = _refresh_token(refresh)
-        # order_by(): the model's default ordering joins the user table, which FOR UPDATE refuses.
-        list(OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).order_by())
-        token = _refresh_token(refresh)  # re-check the blacklist under the lock
-        user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
-        if user is None:
-            raise InvalidRefreshToken(_("No active account found for the given token."))
-        token.blacklist()
-        return token_pair_for(user)
+        family = _locked_family(claims)
+        reused = BlacklistedToken.objects.filter(token__jti=claims["jti"]).exists()
+        if reused and family is not None and family.revoked_at is None:
+            _revoke_family(family, actor=None, reason="refresh_token_reused")
+        refused = reused or (family is not None and family.revoked_at is not None)
+        pair = None if refused else _rotate(refresh, claims, family)
+    if pair is None:  # raised after the commit: the revocation must stay
+        raise InvalidRefreshToken()
+    return pair
+
+
+def _locked_family(claims) -> TokenFamily | None:
+    family_id = claims.get(FAMILY_CLAIM)
+    if family_id is None:  # issued before token families: lock its own row instead
+        # order_by(): the default ordering joins the user table, which FOR UPDATE refuses.
+        list(OutstandingToken.objects.select_for_update().filter(jti=claims["jti"]).order_by())
+        return None
+    try:
+        family = TokenFamily.objects.select_for_update().filter(pk=family_id).first()
+    except (ValueError, DjangoValidationError):
+        family = None
+    if family is None or str(family.user_id) != str(claims.get("user_id")):
+        raise InvalidRefreshToken()
+    return family
+
+
+def _rotate(raw: str, claims, family: TokenFamily | None) -> dict:
+    user = User.objects.filter(pk=claims.get("user_id"), is_active=True).first()
+    if user is None:
+        raise InvalidRefreshToken(_("No active account found for the given token."))
+    if claims.get(VERSION_CLAIM, 0) != user.token_version:  # the password changed since
+        raise InvalidRefreshToken()
+    RefreshToken(raw, verify=False).blacklist()  # verified by _refresh_claims
+    return token_pair_for(user, family=family)
+
+
+def _revoke_family(family: TokenFamily, *, actor: User | None, reason: str) -> None:
+    family.revoked_at = dj_timezone.now()
+    family.save(update_fields=["revoked_at", "updated_at"])
+    revoke_family_access_tokens(family.pk)
+    details = {"family": str(family.pk), "reason": reason}
+    audit(actor=actor, action="token_family_revoked", target=family.user, details=details)
 
 
 def user_logout(*, actor: User, refresh: str | None = None, access_token=None) -> None:
-    """End a session: blacklist the refresh token and deny the access token until it expires."""
+    """End a session: revoke the refresh token's family (its refresh and access tokens) and deny
+    the access token that asked, until it expires."""
     if refresh is not None:
         token = _refresh_token(refresh)
         if str(token.get("user_id")) != str(actor.pk):
             raise InvalidRefreshToken(
                 details={"refresh": [_("This token belongs to another account.")]}
             )
-        token.blacklist()
+        with transaction.atomic():
+            family = _locked_family(token)
+            token.blacklist()
+            if family is not None and family.revoked_at is None:
+                _revoke_family(family, actor=actor, reason="logout")
     if access_token is not None:
         revoke_access_token(access_token)
     audit(actor=actor, action="logout", target=actor, details={"api": refresh is not None})
 
 
-def _blacklist_all_refresh_tokens(user: User) -> None:
+def _end_api_sessions(user: User) -> None:
+    """Every JWT of the user stops working: a new token version, refresh tokens blacklisted.
+    The caller saves ``token_version``."""
+    user.token_version += 1
+    now = dj_timezone.now()
+    TokenFamily.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
     outstanding = OutstandingToken.objects.filter(
-        user=user, expires_at__gt=dj_timezone.now(), blacklistedtoken__isnull=True
+        user=user, expires_at__gt=now, blacklistedtoken__isnull=True
     )
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
 
 
+# --- WebSocket tickets ------------------------------------------------------------------
+
+WEBSOCKET_TICKET_PREFIX = "accounts:ws-ticket:"
+
+
+def _ticket_key(ticket: str) -> str:
+    return WEBSOCKET_TICKET_PREFIX + hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def websocket_ticket_issue(*, actor: User) -> dict:
+    """A short-lived, single-use ticket that opens a WebSocket as ``actor`` (``?ticket=...``).
+
+    A socket URL lands in access logs, so it carries this instead of a JWT. Tickets live in the
+    cache: Redis in production, shared by every worker (a local-memory cache only works with one
+    process).
+    """
+    ticket = secrets.token_urlsafe(32)
+    value = {"user": str(actor.pk), "version": actor.token_version}
+    cache.set(_ticket_key(ticket), value, timeout=settings.WEBSOCKET_TICKET_SECONDS)
+    return {"ticket": ticket, "expires_in": settings.WEBSOCKET_TICKET_SECONDS}
+
+
+def websocket_ticket_redeem(*, ticket) -> User | None:
+    """The user a ticket was issued to, once; None for an unknown, spent or expired ticket.
+
+    Of two sockets racing with one ticket only one gets it: deleting the key is atomic and says
+    whether this call removed it.
+    """
+    if not isinstance(ticket, str) or not 20 <= len(ticket) <= 100:
+        return None
+    key = _ticket_key(ticket)
+    value = cache.get(key)
+    if value is None or not cache.delete(key):
+        return None
+    user = User.objects.filter(pk=value["user"], is_active=True).first()
+    if user is None or user.token_version != value["version"]:  # the password changed since
+        return None
+    return user
+
+
 # --- passwords -------------------------------------------------------------------
 
 
 def user_change_password(*, actor: User, old_password: str, new_password: str) -> User:
-    """Also signs out every API session (refresh tokens); the web keeps the current session."""
+    """Also ends every API session (all their tokens) and every other web session (Django's
+    session hash follows the password); the caller keeps its web session
+    (update_session_auth_hash) or gets a new token pair."""
     if not isinstance(old_password, str) or not actor.check_password(old_password):
         message = _("Your current password is not correct.")
         raise ValidationFailed(message, code="wrong_password", details={"old_password": [message]})
@@ -313,10 +491,10 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         user.set_password(new_password)
-        user.save(update_fields=["password", "updated_at"])
-        _blacklist_all_refresh_tokens(user)
+        _end_api_sessions(user)
+        user.save(update_fields=["password", "token_version", "updated_at"])
         audit(actor=user, action="password_changed", target=user)
-    actor.password = user.password
+    actor.password, actor.token_version = user.password, user.token_version
     return user
 
 
@@ -324,16 +502,7 @@ def password_reset_request(*, email: str) -> None:
     """Email a reset link if the account exists. The caller's answer never depends on that."""
     email = email.strip().lower() if isinstance(email, str) else ""
     user = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
-    if user is None:
-        return
-    # Bound the mail a stranger can make someone receive.
-    key = f"accounts:pwreset:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        sent = cache.incr(key)
-    except ValueError:
-        sent = 1
-    if sent > PASSWORD_RESET_EMAILS_PER_HOUR:
+    if user is None or not _within_hourly_email_budget(f"accounts:pwreset:{user.pk}"):
         return
     with transaction.atomic():
         audit(actor=None, action="password_reset_requested", target=user)
@@ -354,14 +523,14 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(new_password)
-        fields = ["password", "updated_at"]
+        _end_api_sessions(user)
+        fields = ["password", "token_version", "updated_at"]
         if user.email_verified_at is None:  # the link reached the mailbox: the address is theirs
             user.email_verified_at = dj_timezone.now()
             fields.append("email_verified_at")
         user.save(update_fields=fields)
-        _blacklist_all_refresh_tokens(user)
         audit(actor=user, action="password_reset", target=user)
-    lockout.clear(user.email)
+    lockout.clear(user.email, current_ip.get())
     return user
 
 

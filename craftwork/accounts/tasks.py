@@ -21,6 +21,20 @@ def send_password_reset_email(user_id: str) -> None:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_signup_attempt_email(user_id: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        emails.send_signup_attempt_email(user)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_login_link_email(user_id: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        emails.send_login_link_email(user)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(invitation_id: str, token: str, language: str) -> None:
     invitation = (
         OrganizationInvitation.objects.select_related("organization", "invited_by")

@@ -1,4 +1,5 @@
-"""Tokens carried by emailed links: email verification, password reset, organization invitations."""
+"""Tokens carried by emailed links: email verification, password reset, sign-in links, organization
+invitations."""
 
 import enum
 import hashlib
@@ -17,14 +18,11 @@ class TokenStatus(enum.Enum):
     INVALID = "invalid"
 
 
-class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
-    """Valid for EMAIL_VERIFICATION_TIMEOUT; spent once the email is verified or changed."""
+class _ExpiringTokenGenerator(PasswordResetTokenGenerator):
+    """A signed link token that tells expired from invalid, with its own lifetime."""
 
-    key_salt = "craftwork.accounts.tokens.EmailVerificationTokenGenerator"
-
-    def _make_hash_value(self, user, timestamp):
-        verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
-        return f"{user.pk}{user.email}{verified}{timestamp}"
+    def timeout_seconds(self) -> int:
+        raise NotImplementedError
 
     def status(self, user, token) -> TokenStatus:
         if not (user and isinstance(token, str)):
@@ -40,7 +38,7 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
             for secret in secrets_to_try
         ):
             return TokenStatus.INVALID
-        if self._num_seconds(self._now()) - timestamp > settings.EMAIL_VERIFICATION_TIMEOUT:
+        if self._num_seconds(self._now()) - timestamp > self.timeout_seconds():
             return TokenStatus.EXPIRED
         return TokenStatus.VALID
 
@@ -48,7 +46,34 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
         return self.status(user, token) is TokenStatus.VALID
 
 
+class EmailVerificationTokenGenerator(_ExpiringTokenGenerator):
+    """Valid for EMAIL_VERIFICATION_TIMEOUT; spent once the email is verified or changed."""
+
+    key_salt = "craftwork.accounts.tokens.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
+        return f"{user.pk}{user.email}{verified}{timestamp}"
+
+    def timeout_seconds(self) -> int:
+        return settings.EMAIL_VERIFICATION_TIMEOUT
+
+
+class LoginLinkTokenGenerator(_ExpiringTokenGenerator):
+    """The emailed one-time sign-in link: spent by any sign-in (last_login) or password change."""
+
+    key_salt = "craftwork.accounts.tokens.LoginLinkTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        last_login = "" if user.last_login is None else user.last_login.replace(tzinfo=None)
+        return f"{user.pk}{user.password}{last_login}{user.email}{timestamp}"
+
+    def timeout_seconds(self) -> int:
+        return settings.LOGIN_LINK_TIMEOUT
+
+
 email_verification_token = EmailVerificationTokenGenerator()
+login_link_token = LoginLinkTokenGenerator()
 password_reset_token = default_token_generator
 
 

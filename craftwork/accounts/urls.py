@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/link/<str:uidb64>/<str:token>/", views.login_link_view, name="login-link"),
     path("logout/", views.logout_view, name="logout"),
     path("signup/", views.signup_view, name="signup"),
     path("verify/sent/", views.verify_email_sent_view, name="verify-email-sent"),

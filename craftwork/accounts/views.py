@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from craftwork.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 
 from . import selectors, services
-from .errors import AccountLocked
+from .errors import TooManyAttempts
 from .forms import (
     AvatarForm,
     InviteForm,
@@ -35,7 +35,8 @@ from .forms import (
 )
 from .models import Membership, User
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "craftwork.accounts.backends.EmailPasswordBackend"
+SIGNUP_EMAIL_KEY = "signup_email"  # the address this browser signed up with, until verified
 
 
 def _next_url(request, default=None) -> str:
@@ -62,22 +63,42 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = LoginForm(request.POST or None)
-    status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_login(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
-        except AccountLocked as exc:
+        except TooManyAttempts as exc:
             form.add_error(None, exc.message)
-            status = 429
+            retry_after = exc.retry_after
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            auth_login(request, user, backend=MODEL_BACKEND)
+            auth_login(request, user, backend=PASSWORD_BACKEND)
             return redirect(_next_url(request))
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
-    return render(request, "accounts/login.html", context, status=status)
+    response = render(request, "accounts/login.html", context, status=429 if retry_after else 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link_view(request, uidb64, token):
+    """GET only shows a button: mail scanners that open links must not spend the one-time link."""
+    error = None
+    if request.method == "POST":
+        try:
+            user = services.user_login_with_link(uidb64=uidb64, token=token)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            auth_login(request, user, backend=PASSWORD_BACKEND)
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {"error": error}
+    return render(request, "accounts/login_link.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -101,7 +122,7 @@ def signup_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_signup(
+            services.user_signup(
                 email=data["email"],
                 password=data["password1"],
                 first_name=data["first_name"],
@@ -112,7 +133,9 @@ def signup_view(request):
         except DomainError as exc:
             add_domain_error(form, exc, {"password": "password1"})
         else:
-            auth_login(request, user, backend=MODEL_BACKEND)
+            # The same answer whether the address was new or taken: no sign-in here. The
+            # verification link signs in the browser that signed up (verify_email_view).
+            request.session[SIGNUP_EMAIL_KEY] = data["email"].strip().lower()
             next_url = request.POST.get("next")
             if next_url and url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}
@@ -129,7 +152,7 @@ def signup_view(request):
 @require_GET
 def verify_email_view(request, uidb64, token):
     try:
-        services.user_verify_email(uidb64=uidb64, token=token)
+        user = services.user_verify_email(uidb64=uidb64, token=token)
     except Conflict as exc:
         messages.info(request, exc.message)
     except DomainError as exc:
@@ -137,6 +160,12 @@ def verify_email_view(request, uidb64, token):
         return render(request, "accounts/verify_email_failed.html", context, status=400)
     else:
         messages.success(request, _("Thank you, your email address is verified."))
+        if (
+            not request.user.is_authenticated
+            and request.session.get(SIGNUP_EMAIL_KEY) == user.email
+        ):
+            del request.session[SIGNUP_EMAIL_KEY]
+            auth_login(request, user, backend=PASSWORD_BACKEND)
     if request.user.is_authenticated:
         return redirect(
             request.session.pop("after_verify_next", None) or settings.LOGIN_REDIRECT_URL
@@ -146,11 +175,12 @@ def verify_email_view(request, uidb64, token):
 
 @require_GET
 def verify_email_sent_view(request):
-    return render(
-        request,
-        "accounts/verify_email_sent.html",
-        {"next": request.session.get("after_verify_next")},
-    )
+    email = request.user.email if request.user.is_authenticated else None
+    context = {
+        "next": request.session.get("after_verify_next"),
+        "email": email or request.session.get(SIGNUP_EMAIL_KEY),
+    }
+    return render(request, "accounts/verify_email_sent.html", context)
 
 
 @login_required

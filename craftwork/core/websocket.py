@@ -1,41 +1,23 @@
-"""WebSocket authentication (session cookie or JWT) and the per-user live channel."""
+"""The per-user live channel, and the client address of a socket for the audit log.
 
-from urllib.parse import parse_qs
+Authentication (session cookie or single-use ticket) is craftwork.accounts.websocket.
+"""
 
-from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.middleware import BaseMiddleware
-from django.contrib.auth.models import AnonymousUser
+
+from .context import client_ip_from_scope, current_ip
 
 
-@database_sync_to_async
-def _user_from_jwt(raw_token: str):
-    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-
-    from craftwork.accounts.authentication import RevocableJWTAuthentication
-
-    auth = RevocableJWTAuthentication()
-    try:
-        token = auth.get_validated_token(raw_token.encode())
-        return auth.get_user(token)
-    except (InvalidToken, TokenError, Exception):
-        return AnonymousUser()
-
-
-class JWTQueryAuthMiddleware(BaseMiddleware):
-    """API clients authenticate a socket with ``?token=<access JWT>``; it wins over the cookie."""
+class ClientAddressMiddleware(BaseMiddleware):
+    """What a socket makes services do is audited with its client address, as for HTTP."""
 
     async def __call__(self, scope, receive, send):
-        params = parse_qs(scope.get("query_string", b"").decode())
-        token = (params.get("token") or [None])[0]
-        if token:
-            scope["user"] = await _user_from_jwt(token)
-        return await super().__call__(scope, receive, send)
-
-
-def SessionOrJWTAuthMiddleware(inner):
-    return AuthMiddlewareStack(JWTQueryAuthMiddleware(inner))
+        token = current_ip.set(client_ip_from_scope(scope))
+        try:
+            return await super().__call__(scope, receive, send)
+        finally:
+            current_ip.reset(token)
 
 
 def user_group(user_id) -> str:

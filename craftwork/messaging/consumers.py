@@ -1,6 +1,6 @@
 """``/ws/conversations/<uuid>/``: one conversation, live (the protocol is in docs/realtime.md).
 
-Authenticated like ``/ws/me/`` (session cookie or ``?token=<access JWT>``). The socket is
+Authenticated like ``/ws/me/`` (session cookie or a single-use ``?ticket=``). The socket is
 accepted, then closed with 4401 (not signed in) or 4404 (no such conversation for this user),
 so that clients can tell why and stop reconnecting. A malformed frame gets an ``error`` frame
 back; the socket stays open.

@@ -56,6 +56,11 @@ class TokenPairOutput(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class WebSocketTicketOutput(serializers.Serializer):
+    ticket = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the ticket stays valid.")
+
+
 class PasswordChangeInput(StrictSerializer):
     old_password = _password()
     new_password = _password()

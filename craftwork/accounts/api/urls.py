@@ -13,8 +13,10 @@ urlpatterns = [
         name="verify-email-resend",
     ),
     path("auth/token/", views.TokenObtainView.as_view(), name="token"),
+    path("auth/login-link/", views.LoginLinkView.as_view(), name="login-link"),
     path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/ws-ticket/", views.WebSocketTicketView.as_view(), name="ws-ticket"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path("auth/password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

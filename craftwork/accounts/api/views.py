@@ -53,13 +53,21 @@ class PublicAuthView(RetryAfterMixin, APIView):
 class SignupView(PublicAuthView):
     throttle_scope = "signup"
 
-    @extend_schema(tags=["auth"], request=s.SignupInput, responses={201: s.UserOutput, 400: ERROR})
+    @extend_schema(
+        tags=["auth"],
+        request=s.SignupInput,
+        responses={202: s.DetailOutput, 400: ERROR},
+        description=(
+            "Create an account; a verification link is emailed. The answer is the same when the "
+            "address has an account already: then nothing is created and its owner is emailed "
+            "instead. Log in with `auth/token/` afterwards."
+        ),
+    )
     def post(self, request):
         data = validated(s.SignupInput, request)
-        user = services.user_signup(**data)
-        return Response(
-            s.UserOutput(user, context={"request": request}).data, status=status.HTTP_201_CREATED
-        )
+        services.user_signup(**data)
+        message = _("We sent an email to this address. Open it to continue.")
+        return Response({"detail": message}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(PublicAuthView):
@@ -95,13 +103,32 @@ class TokenObtainView(PublicAuthView):
         request=s.TokenObtainInput,
         responses={200: s.TokenPairOutput, 401: ERROR, 429: ERROR},
         description=(
-            "Exchange email and password for an access and a refresh token. Repeated failures lock "
-            "the email for a while (`account_locked`, 429 with Retry-After)."
+            "Exchange email and password for an access and a refresh token. Repeated failures "
+            "pause password sign-in (429 with Retry-After): for this email from this address "
+            "(`account_locked`), for the account from everywhere (`account_protected`; the owner "
+            "is emailed a sign-in link, see `auth/login-link/`) or for this address "
+            "(`too_many_attempts`)."
         ),
     )
     def post(self, request):
         data = validated(s.TokenObtainInput, request)
         user = services.user_login(email=data["email"], password=data["password"])
+        return Response(services.token_pair_for(user))
+
+
+class LoginLinkView(PublicAuthView):
+    @extend_schema(
+        tags=["auth"],
+        request=s.UidTokenInput,
+        responses={200: s.TokenPairOutput, 400: ERROR},
+        description=(
+            "Exchange the one-time sign-in link emailed when password sign-in to the account was "
+            "paused (`account_protected`) for a token pair. The link then stops working."
+        ),
+    )
+    def post(self, request):
+        data = validated(s.UidTokenInput, request)
+        user = services.user_login_with_link(uidb64=data["uid"], token=data["token"])
         return Response(services.token_pair_for(user))
 
 
@@ -126,6 +153,22 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class WebSocketTicketView(APIView):
+    @extend_schema(
+        tags=["auth"],
+        request=None,
+        responses={201: s.WebSocketTicketOutput, 401: ERROR},
+        description=(
+            "A single-use ticket for opening a WebSocket: connect to `/ws/me/?ticket=<ticket>` "
+            "(or a conversation's socket) within `expires_in` seconds. Tokens never go in socket "
+            "URLs (they land in access logs); web pages use the session cookie."
+        ),
+    )
+    def post(self, request):
+        ticket = services.websocket_ticket_issue(actor=request.user)
+        return Response(s.WebSocketTicketOutput(ticket).data, status=status.HTTP_201_CREATED)
+
+
 class PasswordChangeView(APIView):
     throttle_classes = SCOPED_THROTTLES
     throttle_scope = "auth"
@@ -134,7 +177,10 @@ class PasswordChangeView(APIView):
         tags=["auth"],
         request=s.PasswordChangeInput,
         responses={200: s.TokenPairOutput, 400: ERROR},
-        description="Change the password. Every refresh token is revoked; a fresh pair is returned.",
+        description=(
+            "Change the password. Every token of the account stops working (other sessions' "
+            "access tokens too) and every other web session ends; a fresh pair is returned."
+        ),
     )
     def post(self, request):
         data = validated(s.PasswordChangeInput, request)

@@ -76,3 +76,8 @@ def org_with_roles(db):
         organization=organization, role=Membership.Role.MEMBER, user=UserFactory()
     ).user
     return organization, owner, admin, member
+
+
+def websocket_ticket(user) -> str:
+    """A ticket that opens one WebSocket as ``user`` (``?ticket=``)."""
+    return services.websocket_ticket_issue(actor=user)["ticket"]

@@ -96,22 +96,14 @@ class TestSignup:
             response = api_client.post(
                 SIGNUP, signup_body(email="Ada@Example.com", roles=["client", "freelancer"])
             )
-        assert response.status_code == 201, response.content
-        body = response.json()
-        assert body["email"] == "ada@example.com"
-        assert body["roles"] == ["client", "freelancer"]
-        assert body["email_verified"] is False
-        assert "password" not in body
+        assert response.status_code == 202, response.content
+        assert set(response.json()) == {"detail"}
+        user = User.objects.get(email="ada@example.com")
+        assert user.is_client and user.is_freelancer and not user.email_verified
         uid, token = verification_parts(last_mail_to("ada@example.com"))
         verified = api_client.post(VERIFY, {"uid": uid, "token": token})
         assert verified.status_code == 200 and verified.json()["email_verified"] is True
         assert_error(api_client.post(VERIFY, {"uid": uid, "token": token}), 409, "already_verified")
-
-    def test_duplicate_email_case_insensitive(self, api_client, user):
-        error = assert_error(
-            api_client.post(SIGNUP, signup_body(email=user.email.upper())), 400, "email_taken"
-        )
-        assert "email" in error["details"]
 
     @pytest.mark.parametrize(
         "overrides,field",
@@ -212,8 +204,8 @@ class TestTokens:
             assert_error(api_client.post(TOKEN, {"email": user.email, "password": "guess"}), 401)
         locked = api_client.post(TOKEN, {"email": user.email, "password": "guess"})
         error = assert_error(locked, 429, "account_locked")
-        assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
-        assert error["details"]["retry_after_seconds"] == settings.LOGIN_LOCKOUT_SECONDS
+        assert int(locked["Retry-After"]) == settings.LOGIN_BACKOFF_SECONDS
+        assert error["details"]["retry_after_seconds"] == settings.LOGIN_BACKOFF_SECONDS
         right = api_client.post(TOKEN, {"email": user.email, "password": DEFAULT_PASSWORD})
         assert_error(right, 429, "account_locked")
         assert AuditLog.objects.filter(action="lockout").count() == 1
@@ -224,8 +216,8 @@ class TestTokens:
         assert rotated.status_code == 200
         new = rotated.json()
         assert set(new) == {"access", "refresh"} and new["refresh"] != pair["refresh"]
-        assert_error(api_client.post(REFRESH, {"refresh": pair["refresh"]}), 401, "token_not_valid")
         assert api_client.post(REFRESH, {"refresh": new["refresh"]}).status_code == 200
+        assert_error(api_client.post(REFRESH, {"refresh": pair["refresh"]}), 401, "token_not_valid")
 
     def test_refresh_with_access_token_or_garbage(self, api_client, user):
         pair = login(api_client, user)

@@ -2,8 +2,14 @@
 
 from rest_framework import throttling
 
+from craftwork.core.context import client_ip
+
 
 class _RecordsRateLimit:
+    def get_ident(self, request):
+        # DRF's own get_ident trusts the whole X-Forwarded-For unless NUM_PROXIES is set.
+        return client_ip(request) or ""
+
     def allow_request(self, request, view):
         allowed = super().allow_request(request, view)
         if self.rate is not None and getattr(self, "key", None) is not None:

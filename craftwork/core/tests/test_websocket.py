@@ -11,9 +11,11 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
+from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
+from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.core.realtime import push_to_user
-from craftwork.core.websocket import SessionOrJWTAuthMiddleware, user_group
+from craftwork.core.websocket import user_group
 from craftwork.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +27,17 @@ def run_async(scenario):
 
 
 def communicator(path):
-    return WebsocketCommunicator(SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns)), path)
+    return WebsocketCommunicator(
+        SessionOrTicketAuthMiddleware(URLRouter(websocket_urlpatterns)), path
+    )
+
+
+async def opens(path) -> bool:
+    socket = communicator(path)
+    connected, _ = await socket.connect()
+    if connected:
+        await socket.disconnect()
+    return connected
 
 
 def test_anonymous_socket_is_refused():
@@ -36,20 +48,59 @@ def test_anonymous_socket_is_refused():
     assert run_async(scenario) == (False, 4401)
 
 
-def test_forged_token_is_refused():
+@pytest.mark.parametrize("ticket", ["not-a-ticket", "x" * 40, "", "%00"])
+def test_forged_ticket_is_refused(ticket):
+    assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is False
+
+
+def test_a_jwt_in_the_url_is_not_accepted():
+    """Tokens in URLs end up in access logs: the socket takes none."""
+    token = str(AccessToken.for_user(UserFactory()))
+    assert run_async(lambda: opens(f"/ws/me/?token={token}")) is False
+
+
+def test_a_ticket_opens_one_socket_only():
+    ticket = websocket_ticket(UserFactory())
+    assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is True
+    assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is False
+
+
+def test_two_sockets_racing_with_one_ticket_get_one_connection():
+    ticket = websocket_ticket(UserFactory())
+
     async def scenario():
-        connected, _ = await communicator("/ws/me/?token=not.a.jwt").connect()
-        return connected
+        return await asyncio.gather(*(opens(f"/ws/me/?ticket={ticket}") for _ in range(5)))
 
-    assert run_async(scenario) is False
+    assert sorted(run_async(scenario)) == [False, False, False, False, True]
 
 
-def test_jwt_socket_receives_pushes_for_its_user_only():
+def test_an_expired_ticket_is_refused(settings, monkeypatch):
+    import time
+
+    ticket = websocket_ticket(UserFactory())
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + settings.WEBSOCKET_TICKET_SECONDS + 1)
+    assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is False
+
+
+def test_a_password_change_voids_unused_tickets():
+    from craftwork.accounts import services
+    from craftwork.accounts.tests.factories import DEFAULT_PASSWORD
+
+    user = UserFactory()
+    ticket = websocket_ticket(user)
+    services.user_change_password(
+        actor=user, old_password=DEFAULT_PASSWORD, new_password="violet-kettle-harbor-42"
+    )
+    assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is False
+
+
+def test_ticket_socket_receives_pushes_for_its_user_only():
     user, other = UserFactory(), UserFactory()
-    token = str(AccessToken.for_user(user))
+    ticket = websocket_ticket(user)
 
     async def scenario():
-        socket = communicator(f"/ws/me/?token={token}")
+        socket = communicator(f"/ws/me/?ticket={ticket}")
         connected, _ = await socket.connect()
         assert connected
         received = [await socket.receive_json_from()]
@@ -66,6 +117,36 @@ def test_jwt_socket_receives_pushes_for_its_user_only():
         {"type": "notification", "data": {"n": 2}},
         {"type": "pong"},
     ]
+
+
+def test_the_session_cookie_still_opens_the_socket(client):
+    from django.conf import settings as django_settings
+
+    user = UserFactory()
+    client.force_login(user)
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            SessionOrTicketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+            "/ws/me/",
+            headers=[(b"cookie", cookie.encode())],
+        )
+        connected, _ = await socket.connect()
+        hello = await socket.receive_json_from()
+        await socket.disconnect()
+        return connected, hello
+
+    assert run_async(scenario) == (True, {"type": "hello", "user": str(user.pk)})
+
+
+def test_the_api_issues_tickets_to_signed_in_users_only(api_client, auth_client):
+    assert api_client.post("/api/v1/auth/ws-ticket/").status_code == 401
+    response = auth_client.post("/api/v1/auth/ws-ticket/")
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"ticket", "expires_in"} and body["expires_in"] > 0
+    assert run_async(lambda: opens(f"/ws/me/?ticket={body['ticket']}")) is True
 
 
 def test_push_from_sync_code_running_on_an_event_loop_thread(caplog):

@@ -12,11 +12,11 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from rest_framework_simplejwt.tokens import AccessToken
 
+from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
+from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.contracts.models import Contract
-from craftwork.core.websocket import SessionOrJWTAuthMiddleware
 from craftwork.messaging import presence, services
 from craftwork.messaging.models import Message, Participant
 from craftwork.routing import websocket_urlpatterns
@@ -32,12 +32,14 @@ def run_async(scenario):
 
 
 def communicator(path):
-    return WebsocketCommunicator(SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns)), path)
+    return WebsocketCommunicator(
+        SessionOrTicketAuthMiddleware(URLRouter(websocket_urlpatterns)), path
+    )
 
 
 def path_for(conversation, user=None):
     path = f"/ws/conversations/{conversation.pk}/"
-    return f"{path}?token={AccessToken.for_user(user)}" if user is not None else path
+    return f"{path}?ticket={websocket_ticket(user)}" if user is not None else path
 
 
 async def open_socket(conversation, user):
@@ -63,14 +65,19 @@ async def refused(path):
 def test_without_auth_the_socket_is_closed_with_4401():
     conversation = job_conversation()
     assert run_async(lambda: refused(path_for(conversation))) == 4401
-    assert run_async(lambda: refused(f"{path_for(conversation)}?token=forged.jwt.value")) == 4401
+    assert (
+        run_async(
+            lambda: refused(f"{path_for(conversation)}?ticket=forged-ticket-value-0123456789")
+        )
+        == 4401
+    )
 
 
 def test_someone_elses_or_an_unknown_conversation_is_closed_with_4404():
     conversation = job_conversation()
     stranger = UserFactory()
     assert run_async(lambda: refused(path_for(conversation, stranger))) == 4404
-    unknown = f"/ws/conversations/{uuid.uuid4()}/?token={AccessToken.for_user(stranger)}"
+    unknown = f"/ws/conversations/{uuid.uuid4()}/?ticket={websocket_ticket(stranger)}"
     assert run_async(lambda: refused(unknown)) == 4404
 
 

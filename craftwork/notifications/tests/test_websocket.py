@@ -10,11 +10,11 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
-from rest_framework_simplejwt.tokens import AccessToken
 
+from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
+from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.core import events
-from craftwork.core.websocket import SessionOrJWTAuthMiddleware
 from craftwork.notifications import services
 from craftwork.notifications.models import Notification
 from craftwork.routing import websocket_urlpatterns
@@ -31,9 +31,9 @@ def run_async(scenario):
 
 
 async def connect(user):
-    token = str(AccessToken.for_user(user))
     socket = WebsocketCommunicator(
-        SessionOrJWTAuthMiddleware(URLRouter(websocket_urlpatterns)), f"/ws/me/?token={token}"
+        SessionOrTicketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        f"/ws/me/?ticket={websocket_ticket(user)}",
     )
     connected, _ = await socket.connect()
     assert connected

@@ -33,8 +33,14 @@ class Command(BaseCommand):
         # uvicorn shuts down gracefully on SIGTERM and then re-raises it to the handler it found:
         # with the default one the process would die before stopping the workers below.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        # proxy_headers off: the app reads X-Forwarded-For itself (TRUSTED_PROXY_HOPS).
         config = uvicorn.Config(
-            "craftwork.asgi:application", host=host, port=port, log_level="info", lifespan="off"
+            "craftwork.asgi:application",
+            host=host,
+            port=port,
+            log_level="info",
+            lifespan="off",
+            proxy_headers=False,
         )
         server = _Server(config, on_started=lambda: self._banner(host, port, bool(workers)))
         try:

@@ -74,6 +74,9 @@ def test_client_signs_up_and_lands_on_the_client_dashboard(phone_page):
     phone_page.wait_for_url(re.compile(r"/accounts/verify/sent/$"))
     user = User.objects.get(email="bola@example.com")
     assert user.is_client and not user.is_freelancer
+    # Sign-up does not sign in (its answer must not tell a new address from a taken one); the
+    # emailed link does, in the browser that signed up.
+    phone_page.goto(link_from_last_email(r"/accounts/verify/"))
     phone_page.goto("/dashboard/")
     expect(phone_page.get_by_text("You are in your client view.")).to_be_visible()
     assert_fits_phone(phone_page)
