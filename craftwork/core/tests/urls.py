@@ -1,6 +1,9 @@
 """Test-only API views exercising the shared API plumbing."""
 
+from datetime import timedelta
+
 from django.urls import path
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -10,7 +13,7 @@ from craftwork.core import views as core_views
 from craftwork.core.api.throttling import ScopedRateThrottle
 from craftwork.core.errors import Conflict, ValidationFailed
 from craftwork.core.idempotency import idempotent
-from craftwork.core.models import AuditLog
+from craftwork.core.models import AuditLog, IdempotencyRecord
 
 
 class EchoInput(serializers.Serializer):
@@ -36,6 +39,25 @@ class ChargeView(APIView):
         return Response({"charge": row.pk, "amount": data.validated_data["amount"]}, status=201)
 
 
+class StampView(APIView):
+    """Answers with a datetime (as most detail responses do) after writing an audit row; with
+    ``{"fail": true}`` it crashes after the write, with ``{"steal": true}`` its Idempotency-Key
+    claim is taken over while it runs."""
+
+    permission_classes = [IsAuthenticated]
+
+    @idempotent
+    def post(self, request):
+        row = AuditLog.objects.create(action="test.stamp", details={})
+        if request.data.get("steal"):
+            IdempotencyRecord.objects.filter(key=request.headers["Idempotency-Key"]).update(
+                created_at=timezone.now() + timedelta(seconds=1)
+            )
+        if request.data.get("fail"):
+            raise RuntimeError("crash after the write")
+        return Response({"stamp": row.pk, "at": row.created_at}, status=201)
+
+
 class BoomView(APIView):
     permission_classes = [AllowAny]
 
@@ -55,6 +77,7 @@ class PublicView(APIView):
 urlpatterns = [
     path("api/v1/test/charge/", ChargeView.as_view()),
     path("api/v1/test/boom/", BoomView.as_view()),
+    path("api/v1/test/stamp/", StampView.as_view()),
     path("api/v1/test/public/", PublicView.as_view()),
     path("health/", core_views.health),
     path("ready/", core_views.ready),
