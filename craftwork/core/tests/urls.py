@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import OperationalError
 from django.urls import path
 from django.utils import timezone
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from craftwork.core import views as core_views
 from craftwork.core.api.throttling import ScopedRateThrottle
+from craftwork.core.db import run_with_retry
 from craftwork.core.errors import Conflict, ValidationFailed
 from craftwork.core.idempotency import idempotent
 from craftwork.core.models import AuditLog, IdempotencyRecord
@@ -58,6 +60,22 @@ class StampView(APIView):
         return Response({"stamp": row.pk, "at": row.created_at}, status=201)
 
 
+class DeadlockView(APIView):
+    """Every attempt is aborted by the database as a deadlock victim."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return run_with_retry(_deadlocked)
+
+
+def _deadlocked():
+    AuditLog.objects.create(action="test.deadlock", details={})
+    error = OperationalError("deadlock detected")
+    error.__cause__ = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})()
+    raise error
+
+
 class BoomView(APIView):
     permission_classes = [AllowAny]
 
@@ -78,6 +96,7 @@ urlpatterns = [
     path("api/v1/test/charge/", ChargeView.as_view()),
     path("api/v1/test/boom/", BoomView.as_view()),
     path("api/v1/test/stamp/", StampView.as_view()),
+    path("api/v1/test/deadlock/", DeadlockView.as_view()),
     path("api/v1/test/public/", PublicView.as_view()),
     path("health/", core_views.health),
     path("ready/", core_views.ready),
