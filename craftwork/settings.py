@@ -456,6 +456,12 @@ CORS_EXPOSE_HEADERS = (
 )
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# A request still running after this long (its worker died) no longer holds its Idempotency-Key.
+IDEMPOTENCY_LEASE_SECONDS = env_int("IDEMPOTENCY_LEASE_SECONDS", 120)
+# A transaction the database aborts for a deadlock or serialization failure runs again
+# (core/db.py), at most this many times in all, after a short jittered pause.
+DB_RETRY_ATTEMPTS = env_int("DB_RETRY_ATTEMPTS", 5)
+DB_RETRY_BASE_DELAY_SECONDS = 0.02
 # The largest JSON or form body the API and the web accept (uploads have their own limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

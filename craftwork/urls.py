@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from craftwork.core import views as core_views
+from craftwork.core.idempotency import idempotent_views
 
 api_v1 = [
     path("", include("craftwork.accounts.api.urls")),
@@ -24,7 +25,7 @@ api_v1 = [
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include(idempotent_views(api_v1))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -9,6 +9,12 @@ that somehow ran twice could still move the money only once:
 
 One escrow account per contract (``contract:<uuid>``) holds every funded milestone and every
 timesheet charge until it is paid out.
+
+Before its first posting a money effect takes every money row the transition may touch
+(``lock``), in the global lock order of docs/money.md: the contract and its item (taken by
+the process engine), the escrow's payments when money may go back to the card, then all the
+ledger accounts at once. A transition that posts several times (a cancellation settling
+several milestones, a release and a refund) so never locks ledger rows in rounds.
 """
 
 from __future__ import annotations
@@ -24,8 +30,22 @@ def _actor(actor):
     return None if actor is SYSTEM else actor
 
 
+def lock(contract, *, refunds: bool) -> list:
+    """Lock the contract's money rows (the caller holds the contract row). ``refunds``: the
+    transition may refund to the card, so the escrow's payments are locked first; a release
+    alone does not need them (and runs inside the payment's own transaction when a charge pays
+    a timesheet, after the ledger rows)."""
+    return payments.escrow_lock(
+        escrow_refs=[contract.escrow_ref],
+        currency=contract.currency,
+        provider_user=contract.provider,
+        payments=refunds,
+    )
+
+
 def release(contract, amount: Money, *, key: str, actor) -> None:
     """Pay ``amount`` from the contract's escrow to the provider, less the agreed platform fee."""
+    lock(contract, refunds=False)
     payments.escrow_release(
         contract_ref=contract.escrow_ref,
         provider_user=contract.provider,
@@ -39,6 +59,7 @@ def release(contract, amount: Money, *, key: str, actor) -> None:
 def refund(contract, amount: Money, *, key: str, reason: str, actor) -> None:
     """Return ``amount`` from the contract's escrow to the client's card (payments refunds:
     the ledger refund now, the provider refund right after commit)."""
+    lock(contract, refunds=True)
     checkout.refund_for_escrow(
         escrow_ref=contract.escrow_ref,
         amount=amount,
@@ -50,6 +71,7 @@ def refund(contract, amount: Money, *, key: str, reason: str, actor) -> None:
 
 def settle(contract, *, to_provider: Money, to_client: Money, key: str, reason: str, actor) -> None:
     """Pay one item's escrow out in two parts: the provider's (less the fee) and the client's."""
+    lock(contract, refunds=True)
     if to_client.is_zero:
         release(contract, to_provider, key=key, actor=actor)
     elif to_provider.is_zero:

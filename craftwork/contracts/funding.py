@@ -27,8 +27,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from craftwork.core.audit import audit
+from craftwork.core.db import retry_on_conflict
 from craftwork.core.errors import InvalidTransition, PermissionDenied
 from craftwork.payments import checkout
+from craftwork.payments import services as payments
 
 from .models import Contract, Milestone, MilestoneState, Timesheet, TimesheetState
 from .process import SYSTEM, apply
@@ -42,18 +44,28 @@ def register() -> None:
     checkout.register_fulfillment(PURPOSE, fulfill, lock=lock_contract)
 
 
-def lock_contract(payment) -> None:
+def lock_contract(payment) -> list:
     """Payments calls this before it locks the Payment and the ledger accounts: the contract
-    row is locked first, the order approval and cancellation use (no lock cycle)."""
+    row is locked first, the order approval and cancellation use (no lock cycle). Returns the
+    ledger accounts ``fulfill`` may post to (a paid timesheet is released at once), which
+    payments locks together with the funding's own."""
     kind, _sep, pk = payment.reference.partition(":")
     model = {"milestone": Milestone, "timesheet": Timesheet}.get(kind)
     try:
         item_id = uuid.UUID(pk)
     except ValueError:
-        return
-    if model is not None:
-        contract_id = model.objects.filter(pk=item_id).values_list("contract_id", flat=True)
-        list(Contract.objects.select_for_update().filter(pk__in=contract_id).values("pk"))
+        return []
+    if model is None:
+        return []
+    contract_id = model.objects.filter(pk=item_id).values_list("contract_id", flat=True)
+    contract = Contract.objects.select_for_update().filter(pk__in=contract_id).first()
+    if contract is None or kind != "timesheet":
+        return []
+    return payments.escrow_accounts(
+        escrow_refs=[contract.escrow_ref],
+        currency=contract.currency,
+        provider_user=contract.provider,
+    )
 
 
 def contract_url(contract) -> str:
@@ -72,6 +84,7 @@ def _lock_item(model, item, actor):
     return contract, item
 
 
+@retry_on_conflict
 def milestone_fund_start(*, milestone, actor, attempt: str = "", return_url: str = ""):
     """Start paying an agreed milestone into escrow; returns the Payment (``checkout_url``)."""
     with transaction.atomic():
@@ -102,6 +115,7 @@ def milestone_fund_start(*, milestone, actor, attempt: str = "", return_url: str
     return payment
 
 
+@retry_on_conflict
 def timesheet_pay_start(*, timesheet, actor, attempt: str = "", return_url: str = ""):
     """Start paying an approved timesheet; returns the Payment (``checkout_url``)."""
     with transaction.atomic():

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from craftwork.core.audit import audit
+from craftwork.core.db import retry_on_conflict
 from craftwork.core.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 
@@ -234,6 +235,7 @@ def _role_for(contract, actor, transition: Transition) -> str:
 # --- apply ------------------------------------------------------------------------------------
 
 
+@retry_on_conflict
 def apply(obj, transition_name: str, *, actor, note: str = "", now=None, **params):
     """Run one transition on a contract or one of its items; return ``obj`` updated in place."""
     if actor is None:

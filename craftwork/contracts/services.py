@@ -437,7 +437,11 @@ def _clean_log(contract, log_date, minutes, description) -> dict:
 
 
 def _lock_hourly(contract, actor) -> Contract:
-    contract = Contract.objects.select_for_update().select_related("provider").get(pk=contract.pk)
+    contract = (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("provider")
+        .get(pk=contract.pk)
+    )
     if actor.pk != contract.provider_id:
         raise PermissionDenied(_("Only the freelancer logs time."), code="not_provider")
     if contract.kind != "hourly":

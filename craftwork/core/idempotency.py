@@ -1,7 +1,19 @@
 """Idempotency-Key for API writes: the same key and body replay the first response.
 
-A repeat with the same key but another body (or another endpoint) is refused
-with 422; a repeat while the first request is still running gets 409.
+Every write method (POST, PUT, PATCH, DELETE) of every API view honours the header:
+``craftwork/urls.py`` passes the API's URL patterns through ``idempotent_views``, and
+``@idempotent`` does the same for one view method.
+
+* The first request claims the key (a row committed at once, so a parallel repeat sees it).
+  A repeat while it runs gets 409 ``idempotency_in_progress``; with another body or on
+  another endpoint, 422 ``idempotency_key_reused``.
+* The view and the storing of its response run in one transaction (run again on a deadlock,
+  see ``core.db``): the write and its stored answer commit together or not at all. The
+  answer is stored as the API renders it (DRF's JSON renderer), so a replay is the same body.
+* A request that raises (a domain error, a crash) or answers 5xx rolls back and gives the
+  key up, so the client can retry it. A claim whose request never finished (the worker
+  died) lapses after ``IDEMPOTENCY_LEASE_SECONDS``; the request that held it, should it
+  still be running, then rolls back instead of answering twice.
 """
 
 import hashlib
@@ -11,15 +23,20 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from .db import run_with_retry
 from .errors import Conflict, ValidationFailed
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+WRITE_METHODS = ("post", "put", "patch", "delete")
+CLAIM_ATTEMPTS = 5
 
 
 class IdempotencyKeyReused(ValidationFailed):
@@ -45,6 +62,8 @@ def request_fingerprint(request) -> str:
 
 def idempotent(view_method):
     """Decorate an API view method (post/put/patch/delete) to honour Idempotency-Key."""
+    if getattr(view_method, "honours_idempotency_key", False):
+        return view_method
 
     @wraps(view_method)
     def wrapper(view, request, *args, **kwargs):
@@ -54,39 +73,92 @@ def idempotent(view_method):
         if len(key) > MAX_KEY_LENGTH:
             raise ValidationFailed(_("Idempotency-Key is too long (255 characters at most)."))
         fingerprint = request_fingerprint(request)
-        record, created = _claim(request, key, fingerprint)
-        if not created:
+        record, claimed = _claim(request, key, fingerprint)
+        if not claimed:
             return _replay(record, fingerprint)
         try:
-            response = view_method(view, request, *args, **kwargs)
-        except Exception:
-            record.delete()
+            response, stored = run_with_retry(
+                lambda: _run_and_store(record, lambda: view_method(view, request, *args, **kwargs))
+            )
+        except BaseException:
+            _release(record)
             raise
-        if response.status_code >= 500:
-            record.delete()
-            return response
-        record.response_status = response.status_code
-        record.response_body = response.data
-        record.save(update_fields=["response_status", "response_body"])
+        if not stored:
+            _release(record)
         return response
 
+    wrapper.honours_idempotency_key = True
     return wrapper
 
 
-def _claim(request, key, fingerprint):
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.get_or_create(
-                user=request.user,
-                key=key,
-                defaults={
-                    "method": request.method,
-                    "path": request.path,
-                    "request_hash": fingerprint,
-                },
-            )
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(user=request.user, key=key), False
+def _claim(request, key, fingerprint) -> tuple[IdempotencyRecord, bool]:
+    """``(record, True)`` when this request now holds the key, ``(record, False)`` when
+    another request holds (or answered) it. Each attempt commits on its own."""
+    for _attempt in range(CLAIM_ATTEMPTS):
+        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if record is None:
+            try:
+                with transaction.atomic():
+                    return IdempotencyRecord.objects.create(
+                        user=request.user,
+                        key=key,
+                        method=request.method,
+                        path=request.path,
+                        request_hash=fingerprint,
+                    ), True
+            except IntegrityError:
+                continue  # claimed in between (and maybe given up again): look again
+        if record.request_hash != fingerprint or not _lapsed(record):
+            return record, False
+        if _take_over(record):
+            return record, True
+    raise IdempotentRequestInProgress()
+
+
+def _lapsed(record: IdempotencyRecord) -> bool:
+    lease = timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS)
+    return record.response_status is None and record.created_at < timezone.now() - lease
+
+
+def _take_over(record: IdempotencyRecord) -> bool:
+    now = timezone.now()
+    taken = _held(record).update(created_at=now)
+    record.created_at = now
+    return bool(taken)
+
+
+def _held(record: IdempotencyRecord):
+    """The record as long as this request's claim is the current one (the claim time is its
+    token: a takeover after the lease changes it)."""
+    return IdempotencyRecord.objects.filter(
+        pk=record.pk, created_at=record.created_at, response_status__isnull=True
+    )
+
+
+def _run_and_store(record, run_view) -> tuple:
+    """``(response, stored)``: the view and the stored answer commit together; an answer that
+    is not replayed (5xx, not an API response) rolls the view's writes back."""
+    with transaction.atomic():
+        response = run_view()
+        if response.status_code >= 500 or not isinstance(response, Response):
+            transaction.set_rollback(True)
+            return response, False
+        body = rendered(response)
+        if not _held(record).update(response_status=response.status_code, response_body=body):
+            raise IdempotentRequestInProgress()  # the lease ran out and another request took over
+    return response, True
+
+
+def rendered(response: Response):
+    """The response body exactly as the API sends it, as JSON data (dates, decimals, UUIDs and
+    lazy texts become what DRF's renderer makes of them)."""
+    if response.data is None:
+        return None
+    return json.loads(JSONRenderer().render(response.data))
+
+
+def _release(record: IdempotencyRecord) -> None:
+    _held(record).delete()
 
 
 def _replay(record, fingerprint):
@@ -97,6 +169,39 @@ def _replay(record, fingerprint):
     response = Response(record.response_body, status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def idempotent_views(patterns: list) -> list:
+    """The URL patterns with every API view's write methods wrapped by ``idempotent``."""
+    wrapped = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            entry = URLResolver(
+                entry.pattern,
+                idempotent_views(entry.url_patterns),
+                entry.default_kwargs,
+                entry.app_name,
+                entry.namespace,
+            )
+        elif isinstance(entry, URLPattern) and hasattr(entry.callback, "cls"):
+            callback = _idempotent_class(entry.callback.cls).as_view(**entry.callback.initkwargs)
+            entry = URLPattern(entry.pattern, callback, entry.default_args, entry.name)
+        wrapped.append(entry)
+    return wrapped
+
+
+def _idempotent_class(view_class):
+    methods = {
+        name: idempotent(getattr(view_class, name))
+        for name in WRITE_METHODS
+        if hasattr(view_class, name)
+        and not getattr(getattr(view_class, name), "honours_idempotency_key", False)
+    }
+    if not methods:
+        return view_class
+    attrs = {"__module__": view_class.__module__, "__qualname__": view_class.__qualname__}
+    attrs["__doc__"] = view_class.__doc__
+    return type(view_class.__name__, (view_class,), {**attrs, **methods})
 
 
 def purge_expired() -> int:

@@ -33,7 +33,9 @@ that line's client fee), then ``handler(payment, line)`` runs in a savepoint per
 ``register_fulfillment(..., lock=fn)``: ``fn(payment)`` runs in the transaction that applies
 a successful charge, before the Payment row is locked and before any ledger posting, so a
 purpose can take its own row locks first (contracts locks the contract: contract → payment →
-ledger, the order its approval and cancellation services use as well).
+ledger, the order its approval and cancellation services use as well). It returns the ledger
+accounts its handler will post to (or None); they are locked with the funding's accounts, all
+at once after the Payment row, so the handler's posting takes no ledger lock in a second round.
 
 Events: ``payments.payment_succeeded``, ``payments.payment_failed`` (declined; the payer may
 retry on the same payment), ``payments.payment_canceled`` (cancelled or expired, final) and,
@@ -55,6 +57,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.audit import audit
+from craftwork.core.db import run_with_retry
 from craftwork.core.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
@@ -107,7 +110,8 @@ def register_fulfillment(
     payments started with ``payment_start_split``) runs once, in the transaction where the
     payment succeeds and its escrow is funded. It must be idempotent; a ``DomainError``
     refunds the payment (the line). ``lock(payment)`` runs first in that transaction, before
-    the Payment row lock and any ledger lock (see the module docstring)."""
+    the Payment row lock and any ledger lock, and returns the ledger accounts the handler posts
+    to (see the module docstring)."""
     if not PURPOSE_RE.match(purpose):
         raise ValueError(f"invalid purpose {purpose!r}")
     if not callable(handler) or (lock is not None and not callable(lock)):
@@ -538,27 +542,38 @@ def payment_apply_intent(intent: dict, *, actor=None) -> Payment | None:
     if found is None:
         return None
     status, code, message = _intent_outcome(intent)
+    return run_with_retry(lambda: _apply_intent(found, intent, status, code, message, actor))
+
+
+def _apply_intent(found, intent, status, code, message, actor) -> Payment:
     with transaction.atomic():
+        accounts = []
         if status == Payment.Status.SUCCEEDED and not found.is_paid:
-            _take_purpose_lock(found)
-        payment = Payment.objects.select_for_update().select_related("payer").get(pk=found.pk)
+            accounts = _take_purpose_lock(found)
+        # Only the Payment row: its payer's user row is not ours to lock (foreign keys to it
+        # take a share lock, so locking it would stall unrelated writes behind this one).
+        payment = (
+            Payment.objects.select_for_update(of=("self",)).select_related("payer").get(pk=found.pk)
+        )
         _check_intent_matches(payment, intent)
         if intent.get("id") and not payment.provider_intent_id:
             payment.provider_intent_id = str(intent["id"])[:255]
             payment.save(update_fields=["provider_intent_id", "updated_at"])
         if status == Payment.Status.SUCCEEDED:
-            _succeed(payment, intent, actor)
+            _succeed(payment, intent, actor, accounts)
         elif not payment.is_paid and payment.status != Payment.Status.CANCELED:
             _set_open_state(payment, status, code, message, actor)
     return payment
 
 
-def _take_purpose_lock(payment: Payment) -> None:
+def _take_purpose_lock(payment: Payment) -> list:
     """The purpose's own locks first (purpose and reference never change, so the unlocked
-    row is enough to know them); see ``register_fulfillment``."""
+    row is enough to know them); see ``register_fulfillment``. Returns the ledger accounts
+    its handler posts to."""
     fulfillment = _fulfillments.get(payment.purpose)
     if fulfillment is not None and fulfillment.lock is not None:
-        fulfillment.lock(payment)
+        return list(fulfillment.lock(payment) or ())
+    return []
 
 
 def _set_open_state(payment: Payment, status: str, code: str, message: str, actor) -> None:
@@ -595,13 +610,14 @@ def _charge_id(intent: dict) -> str:
     return str(charge)[:255]
 
 
-def _succeed(payment: Payment, intent: dict, actor) -> None:
+def _succeed(payment: Payment, intent: dict, actor, purpose_accounts: list) -> None:
     if payment.is_paid:
         return
     if payment.is_split:
-        txn, lines = None, _fund_lines(payment, actor)
+        txn, lines = None, _fund_lines(payment, actor, purpose_accounts)
     else:
         lines = []
+        ledger.lock_accounts([*_fund_accounts(payment, [payment.escrow_ref]), *purpose_accounts])
         txn = services.escrow_fund(
             contract_ref=payment.escrow_ref,
             client=payment.payer,
@@ -640,22 +656,28 @@ def _succeed(payment: Payment, intent: dict, actor) -> None:
         _fulfill(payment)
 
 
-def _fund_lines(payment: Payment, actor) -> list[PaymentLineRecord]:
-    """One ``escrow_fund`` per line. Every account involved is locked first, in the ledger's
-    primary-key order, so the postings of the lines cannot interleave into a lock cycle with
-    another transaction."""
-    lines = list(payment.lines.order_by("position"))
+def _fund_accounts(payment: Payment, escrow_refs: list[str]) -> list[LedgerAccount]:
+    """Every account the funding postings use (provider clearing, the escrows, revenue)."""
     currency = payment.currency
     accounts = [
         ledger.account_for(AccountKind.PROVIDER_CLEARING, currency),
         *(
             ledger.account_for(AccountKind.CONTRACT_ESCROW, currency, payment.payer, ref)
-            for ref in (line.escrow_ref for line in lines)
+            for ref in escrow_refs
         ),
     ]
     if payment.client_fee_minor:
         accounts.append(ledger.account_for(AccountKind.PLATFORM_REVENUE, currency))
-    ledger.lock_accounts(accounts)
+    return accounts
+
+
+def _fund_lines(payment: Payment, actor, purpose_accounts: list) -> list[PaymentLineRecord]:
+    """One ``escrow_fund`` per line. Every account involved is locked first, in the ledger's
+    primary-key order, so the postings of the lines cannot interleave into a lock cycle with
+    another transaction."""
+    lines = list(payment.lines.order_by("position"))
+    accounts = _fund_accounts(payment, [line.escrow_ref for line in lines])
+    ledger.lock_accounts([*accounts, *purpose_accounts])
     for line in lines:
         line.fund_transaction = services.escrow_fund(
             contract_ref=line.escrow_ref,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.audit import audit
+from craftwork.core.db import retry_on_conflict
 from craftwork.core.errors import (
     Conflict,
     DomainError,
@@ -255,16 +256,24 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
     return txn
 
 
+@retry_on_conflict
 def _resolve(dispute: Dispute, *, actor, outcome: str, to_provider, decision: str) -> Dispute:
     with transaction.atomic():
         dispute = (
-            Dispute.objects.select_for_update()
+            Dispute.objects.select_for_update(of=("self",))
             .select_related("client", "provider")
             .get(pk=dispute.pk)
         )
         if dispute.status == Dispute.Status.RESOLVED:
             raise InvalidTransition(_("This dispute is already resolved."))
         provider_part, client_part = _split_amounts(dispute, outcome, to_provider)
+        # A split posts, then refunds: the escrow's payments and every account first.
+        services.escrow_lock(
+            escrow_refs=[dispute.escrow_ref],
+            currency=dispute.currency,
+            provider_user=dispute.provider,
+            payments=True,
+        )
         dispute.ledger_transaction = _move_money(dispute, provider_part, client_part, actor)
         dispute.outcome, dispute.decision = outcome, decision
         dispute.to_provider_minor, dispute.to_client_minor = provider_part.minor, client_part.minor

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.audit import audit
+from craftwork.core.db import retry_on_conflict
 from craftwork.core.errors import Conflict, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
@@ -190,7 +191,11 @@ def refund_create(
     if not idempotency_key or len(idempotency_key) > 255:
         raise ValidationFailed(code="invalid_idempotency_key")
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("payer").get(pk=payment.pk)
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("payer")
+            .get(pk=payment.pk)
+        )
         _check_amount(amount, payment)
         if (first := _replayed(idempotency_key, payment, line, amount)) is not None:
             return first
@@ -280,6 +285,7 @@ def _payload(refund: Refund) -> dict:
     }
 
 
+@retry_on_conflict
 def refund_by_staff(
     *,
     actor,
@@ -308,6 +314,11 @@ def refund_by_staff(
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         _check_amount(amount, payment)
+        # The lines' refunds post to several escrows: lock every account before the first.
+        services.escrow_lock(
+            escrow_refs=payment.lines.values_list("escrow_ref", flat=True),
+            currency=payment.currency,
+        )
         previous = list(
             Refund.objects.filter(idempotency_key__startswith=f"staff:{idempotency_key}#")
         )
@@ -561,9 +572,19 @@ def _apply_status(refund: Refund, status: str, failure_reason: str) -> None:
         refund_mark_failed(refund=refund, reason=failure_reason or status)
 
 
+def _lock_refund(refund: Refund) -> Refund:
+    """The refund's Payment row, then the refund row: the order ``refund_create`` takes them
+    in (and the ledger accounts after both)."""
+    payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund.pk)
+    Payment.objects.select_for_update().filter(pk=payment_id).first()
+    return (
+        Refund.objects.select_for_update(of=("self",)).select_related("payment").get(pk=refund.pk)
+    )
+
+
 def refund_mark_succeeded(*, refund: Refund) -> Refund:
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        refund = _lock_refund(refund)
         if refund.status != Refund.Status.PENDING:
             return refund  # succeeded already, or failed (final)
         refund.status, refund.settled_at = Refund.Status.SUCCEEDED, timezone.now()
@@ -578,7 +599,7 @@ def refund_mark_succeeded(*, refund: Refund) -> Refund:
 def refund_mark_failed(*, refund: Refund, reason: str) -> Refund:
     """The provider could not refund: the amount goes back into the escrow."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        refund = _lock_refund(refund)
         if refund.status == Refund.Status.FAILED:
             return refund
         payment = refund.payment

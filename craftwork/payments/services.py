@@ -27,10 +27,13 @@ from . import ledger
 from .errors import InsufficientFunds
 from .fees import FeeBreakdown, fee_breakdown
 from .models import (
+    PAID_STATUSES,
     AccountKind,
     FeeSchedule,
     LedgerAccount,
     LedgerTransaction,
+    Payment,
+    PaymentLine,
     Payout,
     PendingEarning,
     TransactionKind,
@@ -39,7 +42,9 @@ from .models import (
 __all__ = [
     "FeeBreakdown",
     "earning_clear",
+    "escrow_accounts",
     "escrow_fund",
+    "escrow_lock",
     "escrow_refund",
     "escrow_release",
     "escrow_split",
@@ -133,6 +138,49 @@ def _record(*, actor, action: str, txn: LedgerTransaction, payload: dict) -> Non
 
 def _nonzero(entries: list) -> list:
     return [(account, amount) for account, amount in entries if not amount.is_zero]
+
+
+# --- locks ------------------------------------------------------------------------------
+
+
+def escrow_lock(
+    *, escrow_refs, currency: str, provider_user=None, payments: bool = False
+) -> list[LedgerAccount]:
+    """Take, before the first posting of a unit of work, every money row it may change, in the
+    global lock order of docs/money.md: with ``payments`` the paid Payment rows funding these
+    escrows (primary-key order), then the escrows, provider clearing, platform revenue and the
+    provider's pending wallet all at once (primary-key order). A unit that posts several times
+    would otherwise lock accounts in rounds, against the order. Returns the accounts."""
+    escrow_refs = sorted(set(escrow_refs))
+    if payments:
+        _lock_escrow_payments(escrow_refs)
+    accounts = escrow_accounts(
+        escrow_refs=escrow_refs, currency=currency, provider_user=provider_user
+    )
+    ledger.lock_accounts(accounts)
+    return accounts
+
+
+def escrow_accounts(*, escrow_refs, currency: str, provider_user=None) -> list[LedgerAccount]:
+    """The ledger accounts money leaving these escrows can reach (not locked)."""
+    accounts = [
+        *LedgerAccount.objects.filter(
+            kind=AccountKind.CONTRACT_ESCROW, currency=currency, reference__in=list(escrow_refs)
+        ),
+        _system_account(AccountKind.PROVIDER_CLEARING, currency),
+        _system_account(AccountKind.PLATFORM_REVENUE, currency),
+    ]
+    if provider_user is not None:
+        accounts.append(_user_account(AccountKind.USER_WALLET_PENDING, provider_user, currency))
+    return accounts
+
+
+def _lock_escrow_payments(escrow_refs: list[str]) -> None:
+    paid = Payment.objects.filter(status__in=PAID_STATUSES)
+    ids = set(paid.filter(escrow_ref__in=escrow_refs).values_list("pk", flat=True))
+    lines = PaymentLine.objects.filter(escrow_ref__in=escrow_refs, payment__in=paid)
+    ids |= set(lines.values_list("payment_id", flat=True))
+    list(Payment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 # --- escrow -----------------------------------------------------------------------------

@@ -158,3 +158,97 @@ def test_timers_are_safe_in_parallel():
     for contract in contracts:
         assert releases(contract) == 1
     call_command("reconcile")
+
+
+# --- a mix of every money-moving operation on overlapping contracts and the same users ----------
+
+
+def _mix_world():
+    """One client and one freelancer on every contract, so the operations share the ledger
+    accounts (the client's escrows, the freelancer's wallet, clearing, revenue) and users."""
+    from craftwork.accounts.tests.factories import FreelancerFactory, StaffFactory, UserFactory
+    from craftwork.contracts import orders
+
+    from .factories import ContractFactory, gig_order
+
+    client, provider, staff = UserFactory(), FreelancerFactory(), StaffFactory()
+    fixed = {"client": client, "provider": provider}
+    approvals = []
+    for _ in range(3):
+        contract = FundedContractFactory(started=True, **fixed)
+        milestone = contract.milestones.get()
+        services.milestone_submit(milestone=milestone, message="done", actor=provider)
+        approvals.append(Milestone.objects.get(pk=milestone.pk))
+    cancels = [FundedContractFactory(started=True, **fixed) for _ in range(2)]
+    refunded = FundedContractFactory(**fixed)
+    unfunded = ContractFactory(**fixed).milestones.get()
+    funding = services.milestone_fund_start(milestone=unfunded, actor=client)
+    gigs = [gig_order(client=client, seller=provider) for _ in range(4)]
+    for gig in gigs[:3]:
+        orders.gig_deliver(contract=gig, message="v1", actor=provider)
+    disputed = Contract.objects.get(pk=gigs[2].pk)
+    services.contract_transition(obj=disputed, transition="dispute", actor=client, note="Late")
+    return locals()
+
+
+def _mix_operations(world):
+    from craftwork.contracts import orders
+    from craftwork.payments import disputes, refunds, testing
+    from craftwork.payments.models import Dispute, Payment
+
+    client, provider, staff = world["client"], world["provider"], world["staff"]
+    gigs = world["gigs"]
+    payment = Payment.objects.get(escrow_ref=world["refunded"].escrow_ref)
+    dispute = Dispute.objects.get(subject_ref=f"contract:{gigs[2].pk}")
+    fresh = lambda obj: type(obj).objects.get(pk=obj.pk)  # noqa: E731 - a row per thread
+    return [
+        *(
+            lambda m=m: services.milestone_approve(milestone=fresh(m), actor=client)
+            for m in world["approvals"]
+        ),
+        *(
+            lambda c=c: services.contract_cancel(contract=fresh(c), actor=client, reason="Stop")
+            for c in world["cancels"]
+        ),
+        lambda: services.contract_cancel(
+            contract=fresh(world["refunded"]), actor=provider, reason="Cannot do it"
+        ),
+        lambda: refunds.refund_by_staff(
+            actor=staff,
+            payment=payment,
+            amount=usd(10_000),
+            reason="Goodwill",
+            idempotency_key="s1",
+        ),
+        lambda: testing.pay(fresh(world["funding"])),
+        lambda: orders.gig_accept(contract=fresh(gigs[0]), actor=client),
+        lambda: orders.gig_accept(contract=fresh(gigs[1]), actor=client),
+        lambda: services.contract_cancel(contract=fresh(gigs[3]), actor=provider, reason="Sorry"),
+        lambda: disputes.dispute_resolve(
+            actor=staff, dispute=dispute, outcome="split", to_provider=usd(6_000), decision="Half"
+        ),
+    ]
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_mix_of_money_operations_neither_deadlocks_nor_fails(round_, reference_data):
+    from craftwork.core.db import DatabaseBusy
+    from craftwork.payments.reconciliation import reconcile
+
+    world = _mix_world()
+    results = run_in_threads(_mix_operations(world))
+
+    unexpected = [
+        r
+        for r in results
+        if isinstance(r, Exception)
+        and (not isinstance(r, DomainError) or isinstance(r, DatabaseBusy))
+    ]
+    assert not unexpected, unexpected
+    # Only the staff refund and the freelancer's cancellation want the same money.
+    contended = results[5:7]
+    assert all(not isinstance(r, Exception) for r in results if r not in contended), results
+    assert any(not isinstance(r, Exception) for r in contended), contended
+    report = reconcile()
+    assert report.ok, report.problems
+    call_command("reconcile")

@@ -767,6 +767,23 @@ class TestApi:
         assert response.status_code == 200 and response.json()["state"] == "completed"
         assert pending(contract.provider) == usd(10_800)
 
+    def test_deliver_with_an_idempotency_key_answers_once_and_replays(self):
+        # The detail carries datetimes: the stored answer must be what the API renders.
+        contract = answered()
+        seller = api_for(contract.provider)
+        seller.raise_request_exception = False
+        url = api_url("gig-deliver", contract.pk)
+
+        def deliver():
+            body = {"message": "v1", "files": [pdf()]}
+            return seller.post(url, body, format="multipart", HTTP_IDEMPOTENCY_KEY="deliver-1")
+
+        first, again = deliver(), deliver()
+        assert first.status_code == 200, first.content
+        assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+        assert again.json() == first.json()
+        assert GigOrder.objects.get(contract=contract).deliveries.count() == 1
+
     def test_revision_limits_and_wrong_party(self):
         contract = delivered(revisions=1)
         buyer, seller = api_for(contract.client), api_for(contract.provider)

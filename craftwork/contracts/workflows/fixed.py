@@ -156,6 +156,7 @@ def cancel_milestone(ctx) -> None:
     "(flexible 100 %, moderate 50 %, strict 0 %), the rest released to the freelancer"
 )
 def cancel_contract(ctx) -> None:
+    escrow.lock(ctx.contract, refunds=True)  # once for every milestone settled below
     common.mark_cancelled(ctx)
     milestones = ctx.contract.milestones.filter(state__in=OPEN - {M.DISPUTED, M.SUBMITTED})
     for milestone in milestones.order_by("position"):

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from craftwork.core.models import AuditLog, IdempotencyRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("craftwork.core.tests.urls")]
 CHARGE = "/api/v1/test/charge/"
+STAMP = "/api/v1/test/stamp/"
 
 
 def assert_error(response, status, code):
@@ -110,6 +114,54 @@ class TestIdempotency:
             CHARGE, {"amount": 5}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 300
         )
         assert_error(response, 400, "validation_error")
+
+
+class TestIdempotentAnswers:
+    """The stored answer is the rendered one, and no claim outlives its request."""
+
+    def post(self, client, body, key="s1"):
+        client.raise_request_exception = False
+        return client.post(STAMP, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    def test_an_answer_with_a_datetime_is_stored_and_replayed(self, auth_client):
+        first = self.post(auth_client, {})
+        again = self.post(auth_client, {})
+        assert first.status_code == again.status_code == 201, first.content
+        assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+        assert AuditLog.objects.filter(action="test.stamp").count() == 1
+
+    def test_a_crash_after_the_write_rolls_back_and_gives_the_key_up(self, auth_client):
+        assert self.post(auth_client, {"fail": True}).status_code == 500
+        assert not AuditLog.objects.filter(action="test.stamp").exists()
+        assert not IdempotencyRecord.objects.filter(key="s1").exists()
+        assert self.post(auth_client, {"fail": True}).status_code == 500  # not 409 for ever
+
+    def test_a_lapsed_claim_is_taken_over(self, auth_client, settings):
+        record = IdempotencyRecord.objects.create(
+            user=auth_client.user,
+            key="s1",
+            method="POST",
+            path=STAMP,
+            request_hash=_hash(STAMP, {}),
+        )
+        assert_error(self.post(auth_client, {}), 409, "idempotency_in_progress")
+        lease = timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS + 1)
+        IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - lease)
+        assert self.post(auth_client, {}).status_code == 201
+        assert self.post(auth_client, {})["Idempotent-Replayed"] == "true"
+        assert AuditLog.objects.filter(action="test.stamp").count() == 1
+
+    def test_a_request_that_lost_its_claim_rolls_back(self, auth_client):
+        assert_error(self.post(auth_client, {"steal": True}), 409, "idempotency_in_progress")
+        assert not AuditLog.objects.filter(action="test.stamp").exists()
+
+
+def _hash(path, data):
+    import hashlib
+    import json
+
+    body = json.dumps({"data": data, "files": {}}, sort_keys=True)
+    return hashlib.sha256(f"POST\n{path}\n{body}".encode()).hexdigest()
 
 
 def _fingerprint(amount):

@@ -1,6 +1,10 @@
 """Test-only API views exercising the shared API plumbing."""
 
+from datetime import timedelta
+
+from django.db import OperationalError
 from django.urls import path
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -8,9 +12,10 @@ from rest_framework.views import APIView
 
 from craftwork.core import views as core_views
 from craftwork.core.api.throttling import ScopedRateThrottle
+from craftwork.core.db import run_with_retry
 from craftwork.core.errors import Conflict, ValidationFailed
 from craftwork.core.idempotency import idempotent
-from craftwork.core.models import AuditLog
+from craftwork.core.models import AuditLog, IdempotencyRecord
 
 
 class EchoInput(serializers.Serializer):
@@ -36,6 +41,41 @@ class ChargeView(APIView):
         return Response({"charge": row.pk, "amount": data.validated_data["amount"]}, status=201)
 
 
+class StampView(APIView):
+    """Answers with a datetime (as most detail responses do) after writing an audit row; with
+    ``{"fail": true}`` it crashes after the write, with ``{"steal": true}`` its Idempotency-Key
+    claim is taken over while it runs."""
+
+    permission_classes = [IsAuthenticated]
+
+    @idempotent
+    def post(self, request):
+        row = AuditLog.objects.create(action="test.stamp", details={})
+        if request.data.get("steal"):
+            IdempotencyRecord.objects.filter(key=request.headers["Idempotency-Key"]).update(
+                created_at=timezone.now() + timedelta(seconds=1)
+            )
+        if request.data.get("fail"):
+            raise RuntimeError("crash after the write")
+        return Response({"stamp": row.pk, "at": row.created_at}, status=201)
+
+
+class DeadlockView(APIView):
+    """Every attempt is aborted by the database as a deadlock victim."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return run_with_retry(_deadlocked)
+
+
+def _deadlocked():
+    AuditLog.objects.create(action="test.deadlock", details={})
+    error = OperationalError("deadlock detected")
+    error.__cause__ = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})()
+    raise error
+
+
 class BoomView(APIView):
     permission_classes = [AllowAny]
 
@@ -55,6 +95,8 @@ class PublicView(APIView):
 urlpatterns = [
     path("api/v1/test/charge/", ChargeView.as_view()),
     path("api/v1/test/boom/", BoomView.as_view()),
+    path("api/v1/test/stamp/", StampView.as_view()),
+    path("api/v1/test/deadlock/", DeadlockView.as_view()),
     path("api/v1/test/public/", PublicView.as_view()),
     path("health/", core_views.health),
     path("ready/", core_views.ready),

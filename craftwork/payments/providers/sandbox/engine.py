@@ -279,7 +279,7 @@ def settle_refund(refund_id: str) -> SandboxRefund:
     """Card refunds succeed; on the 5126 test card they then fail."""
     with transaction.atomic():
         refund = (
-            SandboxRefund.objects.select_for_update()
+            SandboxRefund.objects.select_for_update(of=("self",))
             .select_related("charge")
             .get(refund_id=refund_id)
         )
@@ -383,7 +383,7 @@ def create_payout(
 def settle_payout(payout_id: str) -> SandboxPayout:
     with transaction.atomic():
         payout = (
-            SandboxPayout.objects.select_for_update()
+            SandboxPayout.objects.select_for_update(of=("self",))
             .select_related("bank_account")
             .get(payout_id=payout_id)
         )
@@ -405,7 +405,7 @@ def return_payout(payout_id: str, *, failure_code: str = "account_closed") -> Sa
     payout it had reported ``payout.paid``."""
     with transaction.atomic():
         payout = (
-            SandboxPayout.objects.select_for_update()
+            SandboxPayout.objects.select_for_update(of=("self",))
             .select_related("bank_account")
             .get(payout_id=payout_id)
         )
