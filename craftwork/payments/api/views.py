@@ -62,7 +62,8 @@ class WebhookView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         summary="Receive a provider webhook event",
         description="Verified on the raw body (`Stripe-Signature` / `Sandbox-Signature`, "
-        "300 s tolerance), stored by event id, processed once in the background.",
+        "timestamp within 300 s either way; the body must be a JSON object), stored by event id, "
+        "processed once in the background.",
     )
     def post(self, request, provider: str):
         status_code, body = webhook_receive(
