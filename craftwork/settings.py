@@ -381,6 +381,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "craftwork.core.api.schema.document_errors",
+    ],
     # One name per shared choice set (drf-spectacular warns, and check --deploy fails, otherwise).
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "craftwork.accounts.api.serializers.ROLE_CHOICES",

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "craftwork.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from .api import schema  # noqa: F401  (registers the schema field extensions)

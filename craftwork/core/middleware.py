@@ -71,9 +71,9 @@ class NulCharacterMiddleware:
     """Refuse NUL characters wherever input enters before a view sees it.
 
     PostgreSQL cannot store NUL in text, so one reaching a query or a write answers 500.
-    Here: the path, the query string, the headers and form bodies (urlencoded ones, and the
-    fields of multipart POSTs). JSON bodies, and the multipart PUT/PATCH bodies
-    only DRF parses, are checked by the API's parsers (``craftwork.core.api.parsers``).
+    Here: the path, the query string, the headers, urlencoded bodies, and the fields of
+    multipart POSTs to web pages. The API's JSON and multipart bodies are checked by its
+    parsers (``craftwork.core.api.parsers``).
     """
 
     def __init__(self, get_response):
@@ -94,8 +94,14 @@ class NulCharacterMiddleware:
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("application/x-www-form-urlencoded"):
             return _encodes_nul(request.body.decode("latin-1"))
-        if content_type.startswith("multipart/") and request.method == "POST":
-            return _form_has_nul(request)  # parsed once: views and DRF reuse request.POST
+        if (
+            content_type.startswith("multipart/")
+            and request.method == "POST"
+            and not _is_api(request)
+        ):
+            # Web pages only: parsing here would leave no raw body for the API views that read
+            # it (webhooks); the API's multipart parser checks its own fields.
+            return _form_has_nul(request)
         return False
 
     def _refuse(self, request):

@@ -2,9 +2,8 @@
 
 Every API view parses with these (settings' ``DEFAULT_PARSER_CLASSES``, or by name in a
 view's ``parser_classes``), so bodies nested too deep or carrying NUL characters answer 400
-``parse_error`` / ``nul_character`` instead of failing later as a 500. (Urlencoded bodies and
-multipart POSTs are checked for NUL earlier, by ``craftwork.core.middleware.NulCharacterMiddleware``;
-DRF reuses the ``request.POST`` it parsed.)
+``parse_error`` / ``nul_character`` instead of failing later as a 500. (Urlencoded bodies are
+checked for NUL earlier, by ``craftwork.core.middleware.NulCharacterMiddleware``.)
 """
 
 from rest_framework import parsers

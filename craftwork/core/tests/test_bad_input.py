@@ -112,6 +112,10 @@ class TestNulCharacters:
         )
         assert_error(response, 400, "nul_character")
 
+    def test_multipart_to_a_view_that_reads_the_raw_body(self, api):
+        response = api.post("/api/v1/payments/webhooks/sandbox/", {"a": "b"}, format="multipart")
+        assert_error(response, 400, "invalid_signature")
+
     def test_in_a_multipart_patch_that_only_drf_parses(self, api):
         body = encode_multipart("BoUnDaRy", {"first_name": "a\x00b"})
         response = api.patch(

@@ -39,9 +39,10 @@ def _key(request) -> str:
 
 class _ListView(APIView):
     serializer_class = None
+    pagination_class = StandardPagination  # also tells the schema these lists are paginated
 
     def paginate(self, request, queryset):
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = self.serializer_class(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
