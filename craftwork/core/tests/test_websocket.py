@@ -44,6 +44,24 @@ def test_forged_token_is_refused():
     assert run_async(scenario) is False
 
 
+def test_frames_that_are_no_json_object_do_not_end_the_socket():
+    token = str(AccessToken.for_user(UserFactory()))
+
+    async def scenario():
+        socket = communicator(f"/ws/me/?token={token}")
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.receive_json_from()  # hello
+        for frame in ["[" * 5000 + "]" * 5000, "[]", "not json", '"\\u0000"']:
+            await socket.send_to(text_data=frame)
+        await socket.send_json_to({"type": "ping"})
+        reply = await socket.receive_json_from()
+        await socket.disconnect()
+        return reply
+
+    assert run_async(scenario) == {"type": "pong"}
+
+
 def test_jwt_socket_receives_pushes_for_its_user_only():
     user, other = UserFactory(), UserFactory()
     token = str(AccessToken.for_user(user))
