@@ -118,12 +118,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "craftwork.core.middleware.ApiErrorShapeMiddleware",
     "craftwork.core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "craftwork.core.middleware.RequestContextMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "craftwork.core.middleware.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -355,8 +357,8 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "craftwork.core.api.parsers.JSONParser",
+        "craftwork.core.api.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -411,6 +413,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "craftwork.core.api.schema.document_errors",
+    ],
     # One name per shared choice set (drf-spectacular warns, and check --deploy fails, otherwise).
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "craftwork.accounts.api.serializers.ROLE_CHOICES",

@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the production deploy checks
+        from .api import schema  # noqa: F401  (registers the schema field extensions)

@@ -63,6 +63,107 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class NulCharacterMiddleware:
+    """Refuse NUL characters wherever input enters before a view sees it.
+
+    PostgreSQL cannot store NUL in text, so one reaching a query or a write answers 500.
+    Here: the path, the query string, the headers, urlencoded bodies, and the fields of
+    multipart POSTs to web pages. The API's JSON and multipart bodies are checked by its
+    parsers (``craftwork.core.api.parsers``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    def _has_nul(self, request) -> bool:
+        if "\x00" in request.path_info or _encodes_nul(request.META.get("QUERY_STRING", "")):
+            return True
+        if any(
+            "\x00" in str(value) for key, value in request.META.items() if key.startswith("HTTP_")
+        ):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return _encodes_nul(request.body.decode("latin-1"))
+        if (
+            content_type.startswith("multipart/")
+            and request.method == "POST"
+            and not _is_api(request)
+        ):
+            # Web pages only: parsing here would leave no raw body for the API views that read
+            # it (webhooks); the API's multipart parser checks its own fields.
+            return _form_has_nul(request)
+        return False
+
+    def _refuse(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.translation import gettext as _
+
+        from .jsoninput import nul_character
+
+        if _is_api(request):
+            from .api.exceptions import error_body
+
+            error = nul_character()
+            return JsonResponse(error_body(error.code, str(error.message)), status=400)
+        return HttpResponseBadRequest(
+            _("The request contains a NUL character, which is refused."),
+            content_type="text/plain; charset=utf-8",
+        )
+
+
+def _encodes_nul(urlencoded: str) -> bool:
+    return "\x00" in urlencoded or "%00" in urlencoded
+
+
+def _form_has_nul(request) -> bool:
+    # File names need no check: Django's multipart parser drops non-printable characters.
+    texts = [text for key, values in request.POST.lists() for text in (key, *values)]
+    return any("\x00" in text for text in (*texts, *request.FILES))
+
+
+class ApiErrorShapeMiddleware:
+    """Give every 4xx answer under ``/api/`` the API's JSON error shape.
+
+    DRF views already do; these come from Django itself: an unknown path while ``DEBUG`` is on
+    (the technical 404 page), ``SuspiciousOperation`` and disallowed hosts (400), CSRF
+    failures (403), ``HttpResponseNotAllowed`` (405, no body).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not (_is_api(request) and 400 <= response.status_code < 500):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return _json_error(response)
+
+
+def _json_error(response):
+    from django.http import JsonResponse
+
+    from .api.exceptions import error_body, http_error
+
+    code, message = http_error(response.status_code)
+    converted = JsonResponse(error_body(code, message), status=response.status_code)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary"):
+        if header in response:
+            converted[header] = response[header]
+    return converted
+
+
 # --- Private caching and browser features -----------------------------------------------------
 
 

@@ -6,6 +6,7 @@ Authentication (session cookie or single-use ticket) is craftwork.accounts.webso
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.middleware import BaseMiddleware
 
+from . import jsoninput
 from .context import client_ip_from_scope, current_ip
 
 
@@ -41,8 +42,14 @@ class UserChannelConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
-        if content.get("type") == "ping":
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Clients only ping here; a frame that is not a JSON object (or nests past the limit)
+        # is dropped instead of ending the connection with an exception.
+        try:
+            content = jsoninput.loads(text_data or "")
+        except ValueError:
+            return
+        if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
 
     async def push(self, message):

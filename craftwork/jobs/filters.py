@@ -6,7 +6,7 @@ Distance reuses the profiles search's helpers (bounding box prefilter + haversin
 from datetime import datetime, time
 
 import django_filters
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +157,10 @@ def _filter_near(queryset, near, radius_km):
 
 def _annotate_sorts(queryset, ordering: str):
     if ordering in ("budget", "-budget"):
-        return queryset.annotate(budget_sort=Coalesce("budget", "hourly_rate_max"))
+        # A BigInteger and a PositiveInteger: Django needs the common type spelled out.
+        return queryset.annotate(
+            budget_sort=Coalesce("budget", "hourly_rate_max", output_field=BigIntegerField())
+        )
     if ordering == "starts":
         return queryset.annotate(starts_sort=Coalesce("starts_at", "published_at"))
     return queryset

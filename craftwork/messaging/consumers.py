@@ -6,13 +6,13 @@ so that clients can tell why and stop reconnecting. A malformed frame gets an ``
 back; the socket stays open.
 """
 
-import json
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from craftwork.core import jsoninput
 from craftwork.core.errors import DomainError
 
 from . import presence, realtime, selectors, services
@@ -90,7 +90,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self.error("frame_too_large", _("The frame is too large."))
             return
         try:
-            content = json.loads(text_data)
+            content = jsoninput.loads(text_data)  # too deep or holding a NUL: a ValueError too
         except ValueError:
             await self.error("bad_json", _("The frame is not valid JSON."))
             return

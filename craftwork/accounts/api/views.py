@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import AccessToken
 
+from craftwork.core.api.parsers import MultiPartParser
 from craftwork.core.api.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from craftwork.core.errors import PermissionDenied
 

@@ -412,12 +412,22 @@ class MentorSettingsInput(StrictSerializer):
     horizon_days = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON_DAYS)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "14:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day answered as ``HH:MM`` (OpenAPI's ``time`` format would need seconds)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class AvailabilityRuleSerializer(StrictSerializer):
     weekday = serializers.IntegerField(
         min_value=0, max_value=6, help_text=_("0 = Monday ... 6 = Sunday.")
     )
-    start_time = serializers.TimeField(format="%H:%M")
-    end_time = serializers.TimeField(format="%H:%M")
+    start_time = HourMinuteField()
+    end_time = HourMinuteField()
 
 
 class AvailabilityRulesInput(StrictSerializer):
@@ -433,8 +443,8 @@ class AvailabilityExceptionOutput(serializers.Serializer):
     id = serializers.UUIDField()
     date = serializers.DateField()
     day_off = serializers.BooleanField(source="is_day_off")
-    start_time = serializers.TimeField(format="%H:%M", allow_null=True)
-    end_time = serializers.TimeField(format="%H:%M", allow_null=True)
+    start_time = HourMinuteField(allow_null=True)
+    end_time = HourMinuteField(allow_null=True)
 
 
 class AvailabilityExceptionInput(StrictSerializer):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from craftwork.catalog.selectors import seller_display_name
 from craftwork.contracts.models import ContractState
 from craftwork.contracts.models import Kind as ContractKind
+from craftwork.core.api.schema import URL_OR_BLANK
 from craftwork.core.api.serializers import StrictSerializer
 
 from ..forms import MAX_QUANTITY_INPUT
@@ -230,7 +231,7 @@ class CheckoutPaymentOutput(serializers.Serializer):
     checkout_url = serializers.SerializerMethodField()
     failure_message = serializers.CharField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(URL_OR_BLANK)
     def get_checkout_url(self, payment) -> str:
         if not payment.is_open or not payment.checkout_url:
             return ""
@@ -284,7 +285,7 @@ class OrderOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     checkout_id = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field({"type": "string", "format": "uuid", "nullable": True})
     def get_checkout_id(self, contract) -> str | None:
         line = self.context.get("bought_by", {}).get(contract.pk)
         return str(line.checkout_id) if line is not None else None

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.errors import NotFound
 from craftwork.core.idempotency import idempotent
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.errors import ValidationFailed
 from craftwork.core.idempotency import idempotent
 from craftwork.core.money import Money

@@ -67,6 +67,21 @@ def _format(exc, data) -> dict:
     return error_body(code, message, details)
 
 
+def http_error(status_code: int) -> tuple[str, str]:
+    """The code and message for a 4xx that Django answered itself, outside any DRF view."""
+    known = {
+        400: ("bad_request", _("The request is malformed.")),
+        401: ("not_authenticated", _("Authentication credentials were not provided.")),
+        403: ("permission_denied", _("You are not allowed to do this.")),
+        404: ("not_found", _("Not found.")),
+        405: ("method_not_allowed", _("This method is not allowed here.")),
+        413: ("payload_too_large", _("The request body is too large.")),
+        415: ("unsupported_media_type", _("This content type is not supported.")),
+        429: ("throttled", _("Too many requests. Try again later.")),
+    }
+    return known.get(status_code, ("client_error", _("The request could not be processed.")))
+
+
 def json_404(request, exception=None):
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 

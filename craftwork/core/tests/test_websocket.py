@@ -95,6 +95,24 @@ def test_a_password_change_voids_unused_tickets():
     assert run_async(lambda: opens(f"/ws/me/?ticket={ticket}")) is False
 
 
+def test_frames_that_are_no_json_object_do_not_end_the_socket():
+    ticket = websocket_ticket(UserFactory())
+
+    async def scenario():
+        socket = communicator(f"/ws/me/?ticket={ticket}")
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.receive_json_from()  # hello
+        for frame in ["[" * 5000 + "]" * 5000, "[]", "not json", '"\\u0000"']:
+            await socket.send_to(text_data=frame)
+        await socket.send_json_to({"type": "ping"})
+        reply = await socket.receive_json_from()
+        await socket.disconnect()
+        return reply
+
+    assert run_async(scenario) == {"type": "pong"}
+
+
 def test_ticket_socket_receives_pushes_for_its_user_only():
     user, other = UserFactory(), UserFactory()
     ticket = websocket_ticket(user)

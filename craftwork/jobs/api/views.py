@@ -3,12 +3,13 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from craftwork.accounts.selectors import organization_for_member
+from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.errors import NotFound, ValidationFailed
 from craftwork.core.idempotency import idempotent
 from craftwork.profiles.selectors import public_freelancer_detail

@@ -99,6 +99,18 @@ class TestPublicList:
         too_late = query({"date_from": (timezone.now() + timedelta(days=30)).date().isoformat()})
         assert str(scheduled.pk) not in too_late
 
+    @pytest.mark.parametrize("ordering", ["budget", "-budget"])
+    def test_budget_ordering_mixes_fixed_budgets_and_hourly_rates(self, api_client, ordering):
+        low = JobFactory(budget=3_000)
+        hourly = JobFactory(hourly=True)  # sorts by its top rate, 6_000
+        high = JobFactory(budget=90_000)
+        response = api_client.get(JOBS, {"ordering": ordering})
+        assert response.status_code == 200, response.content
+        expected = [str(low.pk), str(hourly.pk), str(high.pk)]
+        if ordering == "-budget":
+            expected.reverse()
+        assert [row["id"] for row in response.json()["results"]] == expected
+
     def test_distance_is_reported_and_sorted(self, api_client):
         near = JobFactory(onsite=True)
         farther = JobFactory(onsite=True, latitude=Decimal("40.50"), longitude=Decimal("-3.70"))

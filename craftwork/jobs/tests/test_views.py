@@ -77,6 +77,15 @@ class TestBrowse:
             cheap.title in response.content.decode() and dear.title not in response.content.decode()
         )
 
+    @pytest.mark.parametrize("ordering", ["budget", "-budget"])
+    def test_budget_sorts(self, client, ordering):
+        cheap, hourly = JobFactory(budget=3_000, title="Cheap job"), JobFactory(hourly=True)
+        response = client.get(reverse("jobs:list"), {"ordering": ordering})
+        assert response.status_code == 200
+        page = response.content.decode()
+        in_order = page.index(cheap.title) < page.index(hourly.title)
+        assert in_order == (ordering == "budget")
+
     def test_filter_errors_are_shown(self, client):
         response = client.get(reverse("jobs:list"), {"near": "nowhere"})
         assert response.status_code == 200 and b"errorlist" in response.content

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.api.throttling import UserRateThrottle
 from craftwork.core.files import private_file_response
 

@@ -191,6 +191,8 @@ def test_malformed_frames_get_an_error_and_the_socket_stays_up():
             '{"type": "send", "body": ""}',
             '{"type": "read", "seq": "one"}',
             "x" * 30_000,
+            "[" * 5_000 + "]" * 5_000,
+            '{"type": "send", "body": "a\\u0000b"}',
         ):
             await socket.send_to(text_data=frame)
             answers.append(await socket.receive_json_from(timeout=5))
@@ -202,10 +204,11 @@ def test_malformed_frames_get_an_error_and_the_socket_stays_up():
         return answers, pong
 
     answers, pong = run_async(scenario)
-    assert [a["type"] for a in answers] == ["error"] * 10
+    assert [a["type"] for a in answers] == ["error"] * 12
     assert [a["data"]["code"] for a in answers] == [
         "bad_json", "bad_frame", "bad_frame", "bad_frame", "unknown_type",
-        "bad_frame", "empty_message", "bad_frame", "frame_too_large", "bad_frame",
+        "bad_frame", "empty_message", "bad_frame", "frame_too_large", "bad_json", "bad_json",
+        "bad_frame",
     ]  # fmt: skip
     assert pong == {"type": "pong"}
     assert not Message.objects.exists()

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from craftwork.core.api.schema import URL_OR_BLANK
 from craftwork.core.api.serializers import StrictSerializer
 from craftwork.core.errors import DomainError
 from craftwork.core.money import CURRENCY_CHOICES, Money
@@ -119,7 +120,7 @@ class CheckoutPaymentSerializer(serializers.ModelSerializer):
             "succeeded_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(URL_OR_BLANK)
     def get_checkout_url(self, payment) -> str:
         if not payment.is_open or not payment.checkout_url:
             return ""

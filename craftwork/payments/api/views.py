@@ -40,9 +40,10 @@ def _key(request) -> str:
 
 class _ListView(APIView):
     serializer_class = None
+    pagination_class = StandardPagination  # also tells the schema these lists are paginated
 
     def paginate(self, request, queryset):
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = self.serializer_class(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
@@ -63,7 +64,8 @@ class WebhookView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         summary="Receive a provider webhook event",
         description="Verified on the raw body (`Stripe-Signature` / `Sandbox-Signature`, "
-        "300 s tolerance), stored by event id, processed once in the background.",
+        "timestamp within 300 s either way; the body must be a JSON object), stored by event id, "
+        "processed once in the background.",
     )
     def post(self, request, provider: str):
         status_code, body = webhook_receive(

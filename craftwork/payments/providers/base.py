@@ -12,11 +12,14 @@ nothing on the platform has changed then.
 from __future__ import annotations
 
 import abc
+import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from craftwork.core import jsoninput
 from craftwork.core.errors import DomainError, ValidationFailed
 
 
@@ -56,6 +59,44 @@ class MalformedPayload(WebhookError):
 
 
 WEBHOOK_TOLERANCE_SECONDS = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() also accepts "²"
+
+
+def webhook_header(headers: Mapping[str, str], name: str) -> str:
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), "")
+
+
+def parse_signature_header(header: str) -> tuple[int, list[str]]:
+    """``t=<unix seconds>,v1=<hex>[,v1=...]`` (Stripe's format, which the sandbox copies)."""
+    timestamp, signatures = None, []
+    for part in header.split(","):
+        key, _sep, value = part.strip().partition("=")
+        if key == "t" and _TIMESTAMP.fullmatch(value):
+            timestamp = int(value)
+        elif key == "v1" and value:
+            signatures.append(value)
+    if timestamp is None or not signatures:
+        raise InvalidSignature()
+    return timestamp, signatures
+
+
+def check_webhook_timestamp(timestamp: int, *, now: float | None = None) -> None:
+    """Refuse a signed timestamp too far in the past (a replay) or in the future (a forged clock)."""
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > WEBHOOK_TOLERANCE_SECONDS:
+        raise StaleTimestamp()
+
+
+def parse_webhook_event(body: str) -> dict:
+    """The verified body as an event object; anything else is ``MalformedPayload`` (400), so the
+    provider stops retrying a body we can never accept."""
+    try:
+        event = jsoninput.loads(body)
+    except ValueError as exc:
+        raise MalformedPayload() from exc
+    if not isinstance(event, dict):
+        raise MalformedPayload()
+    return event
 
 
 @dataclass(frozen=True)

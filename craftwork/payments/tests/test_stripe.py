@@ -451,6 +451,40 @@ def test_bad_and_stale_signatures(fake, api_client):
     assert not WebhookEvent.objects.exists()
 
 
+def post_signed(api_client, body, timestamp=None):
+    return api_client.post(
+        WEBHOOK_URL,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=stripe_signature(body, timestamp=timestamp),
+    )
+
+
+@pytest.mark.parametrize(
+    "body", ["[]", '"x"', "42", "null", "[" * 1000 + "]" * 1000], ids=lambda body: body[:10]
+)
+def test_signed_body_that_is_no_event_object_is_refused_for_good(fake, api_client, body):
+    response = post_signed(api_client, body)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "malformed_payload")
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize("offset", [301, 600, -301])
+def test_timestamp_outside_the_tolerance_either_way(fake, api_client, offset):
+    body = json.dumps({"id": "evt_f", "type": "x.y", "data": {"object": {"id": "pi_1"}}})
+    response = post_signed(api_client, body, timestamp=int(time.time()) + offset)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "stale_timestamp")
+    assert post_signed(api_client, body, timestamp=int(time.time()) + 60).status_code == 200
+
+
+@pytest.mark.parametrize("header", ["t=²,v1=abc", "t=1_000,v1=abc", "v1=abc", "t=1"])
+def test_unparsable_signature_header(fake, api_client, header):
+    response = api_client.post(
+        WEBHOOK_URL, data="{}", content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_signature")
+
+
 def test_unconfigured_secret_refuses_everything(fake, api_client, settings):
     settings.STRIPE_WEBHOOK_SECRET = ""
     assert send_event(api_client, "x.y", {"id": "a"}).status_code == 400

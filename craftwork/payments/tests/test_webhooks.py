@@ -72,8 +72,10 @@ def test_valid_event_is_stored_once_and_answered_fast(
 
 @pytest.mark.parametrize(
     "signature",
-    [None, "", "t=123", "v1=abc", "t=abc,v1=def", "garbage"],
-)
+    [None, "", "t=123", "v1=abc", "t=abc,v1=def", "garbage", "t=²,v1=abc", "t=\uff11\uff12,v1=abc",
+     "t=" + "9" * 5000 + ",v1=abc", "t=-5,v1=abc"],
+    ids=lambda signature: repr(signature)[:20],
+)  # fmt: skip
 def test_missing_or_unparsable_signature(api_client, signature):
     response = post(api_client, event_body(), signature)
     assert response.status_code == 400
@@ -100,16 +102,31 @@ def test_stale_timestamp(api_client):
     )
 
 
+@pytest.mark.parametrize("offset", [-301, 301, 600])
+def test_timestamp_outside_the_tolerance_either_way(api_client, offset):
+    body = event_body()
+    response = post(api_client, body, engine.sign(body, timestamp=int(time.time()) + offset))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "stale_timestamp"
+    assert not WebhookEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     "body",
     [
         "{not json",
         "[]",
+        '"x"',
+        "42",
+        "null",
+        "[" * 1000 + "]" * 1000,
+        event_body(event_id="evt_\x00"),  # "\u0000": PostgreSQL cannot store it
         json.dumps({"type": "payment_intent.succeeded", "data": {"object": {}}}),
         json.dumps({"id": "evt_1", "data": {"object": {}}}),
         json.dumps({"id": "evt_1", "type": "x", "data": {}}),
         json.dumps({"id": "e" * 300, "type": "x", "data": {"object": {}}}),
     ],
+    ids=lambda body: body[:20],
 )
 def test_malformed_payload(api_client, body):
     response = post(api_client, body, engine.sign(body))

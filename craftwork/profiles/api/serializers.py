@@ -87,7 +87,7 @@ class PortfolioItemOutput(serializers.Serializer):
     id = serializers.UUIDField()
     title = serializers.CharField()
     description = serializers.CharField()
-    link = serializers.URLField()
+    link = serializers.URLField(allow_blank=True)
     position = serializers.IntegerField()
     images = PortfolioImageOutput(many=True)
 

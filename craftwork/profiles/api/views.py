@@ -1,10 +1,12 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from craftwork.core.api.parsers import MultiPartParser
 
 from .. import selectors, services
 from ..filters import FreelancerFilter
@@ -162,7 +164,7 @@ class MyPortfolioApi(APIView):
     @extend_schema(
         summary="Add a portfolio item",
         request=s.PortfolioItemInput,
-        responses=s.PortfolioItemOutput,
+        responses={201: s.PortfolioItemOutput},
     )
     def post(self, request):
         data = s.PortfolioItemInput(data=request.data)

@@ -1,10 +1,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.parsers import MultiPartParser
 from craftwork.core.errors import NotFound
 
 from .. import selectors, services

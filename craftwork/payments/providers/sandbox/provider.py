@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import hmac
-import json
-import time
 from collections.abc import Mapping
 
 from django.urls import reverse
 
 from ..base import (
-    WEBHOOK_TOLERANCE_SECONDS,
     CheckoutSession,
     InvalidSignature,
     MalformedPayload,
     OnboardingLink,
     PaymentProvider,
     ProviderObject,
-    StaleTimestamp,
+    check_webhook_timestamp,
+    parse_signature_header,
+    parse_webhook_event,
+    webhook_header,
 )
 from . import engine
 
@@ -76,8 +76,8 @@ class SandboxProvider(PaymentProvider):
         return account.account_id
 
     def verify_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> dict:
-        header = _header(headers, engine.SIGNATURE_HEADER)
-        timestamp, signatures = _parse_signature_header(header)
+        header = webhook_header(headers, engine.SIGNATURE_HEADER)
+        timestamp, signatures = parse_signature_header(header)
         try:
             body = raw_body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -85,30 +85,5 @@ class SandboxProvider(PaymentProvider):
         expected = engine.sign(body, timestamp=timestamp).split("v1=", 1)[1]
         if not any(hmac.compare_digest(expected, candidate) for candidate in signatures):
             raise InvalidSignature()
-        if abs(time.time() - timestamp) > WEBHOOK_TOLERANCE_SECONDS:
-            raise StaleTimestamp()
-        try:
-            event = json.loads(body)
-        except ValueError as exc:
-            raise MalformedPayload() from exc
-        return event
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    for key, value in headers.items():
-        if key.lower() == name.lower():
-            return value
-    return ""
-
-
-def _parse_signature_header(header: str) -> tuple[int, list[str]]:
-    timestamp, signatures = None, []
-    for part in header.split(","):
-        key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
-            timestamp = int(value)
-        elif key == "v1" and value:
-            signatures.append(value)
-    if timestamp is None or not signatures:
-        raise InvalidSignature()
-    return timestamp, signatures
+        check_webhook_timestamp(timestamp)
+        return parse_webhook_event(body)
