@@ -379,17 +379,27 @@ def test_categories_tree(api_client):
 
 
 def test_offering_slots_in_the_requested_zone(api_client):
+    """A Monday 09:00-10:00 in Madrid, asked for in New York: the week after next, so it is inside
+    the booking horizon and outside the notice period whatever the date and hour of the run."""
+    from django.utils import timezone
+
+    madrid, new_york = ZoneInfo("Europe/Madrid"), ZoneInfo("America/New_York")
+    today = timezone.now().astimezone(madrid).date()
+    monday = today + timedelta(days=7 - today.weekday() + 7)
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=madrid).replace(hour=9)
+    start_utc = start.astimezone(UTC)
     offering = OfferingFactory(
         availability={"timezone": "Europe/Madrid", "rules": [(0, "09:00", "10:00")]}
     )
     url = f"/api/v1/mentorship/offerings/{offering.pk}/slots/"
-    response = api_client.get(url + "?start=2027-01-04&end=2027-01-10&tz=America/New_York")
+    week = f"?start={monday}&end={monday + timedelta(days=6)}&tz=America/New_York"
+    response = api_client.get(url + week)
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["timezone"] == "America/New_York"
-    assert [slot["start"] for slot in body["slots"]] == ["2027-01-04T08:00:00Z"]
-    assert body["slots"][0]["local_start"].startswith("2027-01-04T03:00:00-05:00")
-    assert body["slots"][0]["ref"] == f"{offering.pk}@2027-01-04T08:00:00+00:00"
+    assert [slot["start"] for slot in body["slots"]] == [start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert body["slots"][0]["local_start"].startswith(start.astimezone(new_york).isoformat())
+    assert body["slots"][0]["ref"] == f"{offering.pk}@{start_utc.isoformat()}"
 
 
 @pytest.mark.parametrize(
