@@ -61,7 +61,7 @@ from craftwork.core.money import CurrencyMismatch, Money
 
 from . import ledger, receipts, services
 from .errors import IdempotencyKeyReused
-from .fees import fee_breakdown
+from .fees import MAX_CHARGE_MINOR, fee_breakdown
 from .models import AccountKind, LedgerAccount, Payment
 from .models import PaymentLine as PaymentLineRecord
 from .providers import get_provider
@@ -83,8 +83,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# What one charge may be, in minor units of any currency (Stripe's eight-digit limit).
-MAX_CHARGE_MINOR = 99_999_999
 PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 MAX_LINES = 50
