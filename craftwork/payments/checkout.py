@@ -606,6 +606,7 @@ def _succeed(payment: Payment, intent: dict, actor) -> None:
             amount=payment.amount,
             client_fee=payment.client_fee,
             idempotency_key=f"payment:{payment.pk}",
+            item_ref=payment.reference,
             actor=actor,
         )
     payment.status = Payment.Status.SUCCEEDED
@@ -795,8 +796,11 @@ def payment_expire(*, payment: Payment) -> Payment:
     return payment
 
 
-def refund_for_escrow(*, escrow_ref: str, amount: Money, reason: str, actor, idempotency_key: str):
-    """Refund ``amount`` of what the payer paid into ``escrow_ref`` (see ``refunds``)."""
+def refund_for_escrow(
+    *, escrow_ref: str, amount: Money, reason: str, actor, idempotency_key: str, item_ref=None
+):
+    """Refund ``amount`` of what the payer paid into ``escrow_ref`` for the item ``item_ref``
+    (see ``refunds``)."""
     from .refunds import refund_for_escrow as _refund_for_escrow
 
     return _refund_for_escrow(
@@ -805,4 +809,5 @@ def refund_for_escrow(*, escrow_ref: str, amount: Money, reason: str, actor, ide
         reason=reason,
         actor=actor,
         idempotency_key=idempotency_key,
+        item_ref=item_ref,
     )

@@ -210,8 +210,18 @@ def _split_amounts(dispute: Dispute, outcome: str, to_provider) -> tuple[Money, 
     return to_provider, amount - to_provider
 
 
+def _item_ref(dispute: Dispute) -> str:
+    """The escrow item disputed: the subject when the escrow keeps it apart (a milestone),
+    else the one item the escrow holds (a gig order or a session: the whole escrow)."""
+    items = selectors.escrow_items(dispute.escrow_ref, dispute.currency)
+    if dispute.subject_ref in items:
+        return dispute.subject_ref
+    holding = [item for item, held in items.items() if held.is_positive]
+    return holding[0] if len(holding) == 1 else ""
+
+
 def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
-    key = f"dispute:{dispute.pk}"
+    key, item_ref = f"dispute:{dispute.pk}", _item_ref(dispute)
     if to_client.is_zero:
         return services.escrow_release(
             contract_ref=dispute.escrow_ref,
@@ -219,6 +229,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
             amount=to_provider,
             fee_bps=dispute.fee_bps,
             idempotency_key=key,
+            item_ref=item_ref,
             actor=actor,
         )
     if to_provider.is_zero:
@@ -229,6 +240,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
             actor=actor,
             idempotency_key=key,
             origin=Refund.Origin.DISPUTE,
+            item_ref=item_ref,
         )
         return refunds[0].ledger_transaction if refunds else None
     txn = services.escrow_split(
@@ -240,6 +252,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
         amount=dispute.amount,
         fee_bps=dispute.fee_bps,
         idempotency_key=key,
+        item_ref=item_ref,
         actor=actor,
     )
     refund_for_escrow(
@@ -250,6 +263,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
         idempotency_key=key,
         origin=Refund.Origin.DISPUTE,
         ledger_transaction=txn,
+        item_ref=item_ref,
     )
     return txn
 

@@ -54,6 +54,18 @@ def contract_started_or_funded(ctx) -> None:
         raise InvalidTransition(_("The contract is not funded yet."), code="contract_not_funded")
 
 
+def held_or_refuse(contract, item=None):
+    """What the item holds in escrow; a dispute about an item holding nothing is refused."""
+    from ..escrow import held
+
+    amount = held(contract, item)
+    if not amount.is_positive:
+        raise InvalidTransition(
+            _("Nothing of this is held in escrow any more."), code="nothing_held"
+        )
+    return amount
+
+
 # --- effects ----------------------------------------------------------------------------------
 
 
@@ -86,7 +98,7 @@ def open_contract_dispute(ctx, record) -> None:
     dispute = disputes.open_for_subject(
         contract,
         subject_ref=f"contract:{contract.pk}",
-        amount=contract.amount,
+        amount=held_or_refuse(contract),
         actor=ctx.actor,
         reason=ctx.note,
         evidence_text=str(ctx.params.get("evidence_text", "")),
