@@ -26,7 +26,7 @@ from craftwork.core.audit import audit
 from craftwork.core.events import publish
 from craftwork.core.money import Money
 
-from . import ledger
+from . import escrow_owners, ledger
 from .models import PAID_STATUSES, AccountKind, Chargeback, Payment, TransactionKind
 
 CLOSED = {"won": Chargeback.Status.WON, "lost": Chargeback.Status.LOST}
@@ -45,7 +45,7 @@ def chargeback_sync(obj: dict) -> Chargeback | None:
     if payment is None or payment.status not in PAID_STATUSES:
         return None
     with transaction.atomic():
-        _take_purpose_lock(payment)
+        _lock_owners(payment)
         chargeback = _open(payment, obj)
         closed = CLOSED.get(obj.get("status"))
         if closed is not None and chargeback.status == Chargeback.Status.OPEN:
@@ -53,10 +53,10 @@ def chargeback_sync(obj: dict) -> Chargeback | None:
     return chargeback
 
 
-def _take_purpose_lock(payment: Payment) -> None:
-    from .checkout import _take_purpose_lock as take
-
-    take(payment)  # the contract row first, so the contract can follow in this transaction
+def _lock_owners(payment: Payment) -> None:
+    """The contract rows first (contract → payment → ledger, like every money path), so the
+    contract can follow the chargeback in this transaction."""
+    escrow_owners.lock_owners(_escrow_refs(payment))
 
 
 def _item_ref(payment: Payment) -> str:

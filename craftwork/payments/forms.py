@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from craftwork.core.errors import DomainError
 from craftwork.core.money import CURRENCY_CHOICES, InvalidAmount, Money
 
-from .models import Dispute, TransactionKind
+from .models import Dispute, Refund, TransactionKind
 
 MAX_AMOUNT_DIGITS = 12
 
@@ -92,6 +92,11 @@ class RefundForm(forms.Form):
     amount = MoneyField(label=_("Amount to refund"))
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cover = forms.ChoiceField(
+        label=_("If part of it was already released to the provider"),
+        choices=[("", _("Refuse the refund"))] + list(Refund.Cover.choices),
+        required=False,
     )
 
 

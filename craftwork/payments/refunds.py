@@ -34,7 +34,7 @@ from craftwork.core.errors import Conflict, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
 
-from . import ledger, receipts, services
+from . import escrow_owners, ledger, receipts, services
 from .errors import IdempotencyKeyReused, InsufficientFunds
 from .models import (
     PAID_STATUSES,
@@ -210,7 +210,7 @@ def refund_create(
     if cover not in ("", *Refund.Cover.values):
         raise ValidationFailed(_("Unknown cover."), code="invalid_cover", details={"cover": cover})
     with transaction.atomic():
-        _take_purpose_lock(payment)
+        _lock_owners(payment)
         payment = Payment.objects.select_for_update().select_related("payer").get(pk=payment.pk)
         _check_amount(amount, payment)
         if (first := _replayed(idempotency_key, payment, line, amount)) is not None:
@@ -289,10 +289,11 @@ def refund_create(
     return refund
 
 
-def _take_purpose_lock(payment: Payment) -> None:
-    from .checkout import _take_purpose_lock as take
-
-    take(payment)  # the contract row before the Payment and ledger rows, like fulfilment
+def _lock_owners(payment: Payment) -> None:
+    """The contract rows first (before the Payment and ledger rows): the order every money
+    path takes, and the contract follows the refund in this transaction."""
+    refs = payment.lines.values_list("escrow_ref", flat=True) if payment.is_split else []
+    escrow_owners.lock_owners([payment.escrow_ref, *refs] if payment.escrow_ref else refs)
 
 
 def _cover(source: Source, amount: Money, cover: str):
@@ -411,7 +412,7 @@ def refund_by_staff(
             cover=cover,
         )
     with transaction.atomic():
-        _take_purpose_lock(payment)
+        _lock_owners(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         _check_amount(amount, payment)
         previous = list(
@@ -663,7 +664,7 @@ def _record_provider_refund(payment: Payment, obj: dict) -> list[Refund]:
     """A refund issued at the provider of ``X`` (of the total charged): taken from the
     escrowed amount first (line by line for a split payment), the rest from the fee."""
     with transaction.atomic():
-        _take_purpose_lock(payment)
+        _lock_owners(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         sources = (
             [Source(payment, line) for line in payment.lines.order_by("position")]

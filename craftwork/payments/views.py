@@ -467,11 +467,14 @@ def staff_payment_view(request, payment_id):
                     amount=amount,
                     reason=form.cleaned_data["reason"],
                     idempotency_key=request.POST.get("idempotency_key") or str(uuid.uuid4()),
+                    cover=form.cleaned_data["cover"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
                 if exc.code in ("refund_exceeds_paid", "insufficient_funds", "currency_mismatch"):
                     form.add_error("amount", exc.message)
+                elif exc.code in ("refund_exceeds_held", "no_provider_to_recover"):
+                    form.add_error("cover", exc.message)
             else:
                 messages.success(request, _("The refund was requested."))
                 return redirect("payments:staff-payment", payment.pk)

@@ -276,6 +276,10 @@ milestone_process = Process(
           label=_lazy("Dispute resolved: split"), then=(sync_contract,)),
         T("cancel", [M.PROPOSED, M.PENDING_FUNDING, *sorted(WORKING)], M.CANCELLED, {"system"},
           effect=cancel_milestone, label=_lazy("Cancelled with the contract")),
+        *common.outside_money_transitions(
+            sorted(HELD), frozen=M.DISPUTED, resumed=M.FUNDED, refunded=M.REFUNDED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, ctx.obj), then=(sync_contract,),
+        ),
     ],
 )  # fmt: skip
 

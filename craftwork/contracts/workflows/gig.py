@@ -366,5 +366,11 @@ gig_process = Process(
           doc=NOTES["dispute"],
           event="contracts.disputed", style="danger"),
         *common.dispute_resolutions(),
+        *common.outside_money_transitions(
+            [C.AWAITING_REQUIREMENTS, C.IN_PROGRESS, C.LATE, C.DELIVERED], frozen=C.DISPUTED,
+            resumed=C.IN_PROGRESS, refunded=C.CANCELLED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, order_of(ctx)),
+            on_refunded=common.mark_cancelled,
+        ),
     ],
 )  # fmt: skip

@@ -233,6 +233,15 @@ def refund_absence(ctx) -> None:
         )
 
 
+def refunded_outside(ctx) -> None:
+    """Refunded in full outside the session's process: the slot is free again."""
+    from craftwork.catalog.services import slot_release
+
+    booking = booking_of(ctx)
+    slot_release(reservation=booking.reservation, actor=None, reason="session refunded")
+    common.mark_cancelled(ctx)
+
+
 @money_effect("The session price is frozen: a payments dispute is opened for it")
 def open_dispute(ctx) -> None:
     common.open_contract_dispute(ctx, booking_of(ctx))
@@ -318,5 +327,11 @@ session_process = Process(
           doc=NOTES["contest_absence"],
           event="contracts.disputed", style="danger"),
         *common.dispute_resolutions(),
+        *common.outside_money_transitions(
+            [C.SCHEDULED, C.ABSENCE_REPORTED], frozen=C.DISPUTED, resumed=C.SCHEDULED,
+            refunded=C.CANCELLED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, booking_of(ctx)),
+            on_refunded=refunded_outside,
+        ),
     ],
 )  # fmt: skip

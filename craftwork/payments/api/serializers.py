@@ -311,6 +311,11 @@ class WithdrawalInputSerializer(MoneyInputSerializer):
 
 class CardRefundInputSerializer(MoneyInputSerializer):
     reason = serializers.CharField(max_length=500)
+    # Who pays back what the payment's escrow item no longer holds (released money);
+    # without it such a refund is refused with refund_exceeds_held.
+    cover = serializers.ChoiceField(
+        choices=Refund.Cover.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class DisputeOpenInputSerializer(MoneyInputSerializer):

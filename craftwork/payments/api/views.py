@@ -440,6 +440,7 @@ class StaffRefundView(APIView):
             amount=data.validated_data["money"],
             reason=data.validated_data["reason"],
             idempotency_key=_key(request),
+            cover=data.validated_data["cover"],
         )
         return Response(s.CardRefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
