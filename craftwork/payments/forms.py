@@ -95,7 +95,7 @@ class RefundForm(forms.Form):
     )
     cover = forms.ChoiceField(
         label=_("If part of it was already released to the provider"),
-        choices=[("", _("Refuse the refund"))] + list(Refund.Cover.choices),
+        choices=[("", _("Refuse the refund")), *Refund.Cover.choices],
         required=False,
     )
 

@@ -122,7 +122,7 @@ class TestStaffRefunds:
         assert_reconciled()
 
     def test_a_provider_cover_needs_the_money_in_the_provider_balance(self, commit):
-        contract, m1, _m2 = two_milestones(commit)  # earnings still pending
+        _contract, m1, _m2 = two_milestones(commit)  # earnings still pending
         response = staff_refund(payment_of(m1), "50.00", cover="provider")
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "insufficient_funds"
