@@ -167,3 +167,16 @@ class HistoryFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class StuckBalanceForm(forms.Form):
+    escrow_ref = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    item_ref = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            ("refund", _("Retry the refund to the client")),
+            ("release", _("Release to the provider")),
+            ("writeoff", _("Move to platform revenue")),
+        ]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
