@@ -187,8 +187,19 @@ def dispute_respond(*, actor, dispute: Dispute, response_text: str, files=()) ->
     return dispute
 
 
+def _resolvable(dispute: Dispute) -> Money:
+    """The disputed amount, or less when a refund or chargeback outside the dispute took part
+    of the item meanwhile: a decision moves only what the item still holds."""
+    held = selectors.escrow_item_held(dispute.escrow_ref, _item_ref(dispute), dispute.currency)
+    if not held.is_positive:
+        raise Conflict(
+            _("Nothing of the disputed amount is held in escrow any more."), code="nothing_held"
+        )
+    return min(dispute.amount, held)
+
+
 def _split_amounts(dispute: Dispute, outcome: str, to_provider) -> tuple[Money, Money]:
-    amount = dispute.amount
+    amount = _resolvable(dispute)
     if outcome == Dispute.Outcome.RELEASE:
         return amount, Money.zero(amount.currency)
     if outcome == Dispute.Outcome.REFUND:
@@ -249,7 +260,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
         provider_user=dispute.provider,
         to_provider=to_provider,
         to_client=to_client,
-        amount=dispute.amount,
+        amount=to_provider + to_client,
         fee_bps=dispute.fee_bps,
         idempotency_key=key,
         item_ref=item_ref,

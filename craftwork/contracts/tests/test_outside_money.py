@@ -228,3 +228,25 @@ class TestGigOrders:
         assert contract.state == "completed"
         assert escrow(contract).is_zero
         assert_reconciled()
+
+
+class TestDisputes:
+    def test_a_decision_moves_what_the_item_still_holds(self, commit):
+        from craftwork.payments import disputes
+        from craftwork.payments.models import Dispute
+
+        contract, _m1, m2 = two_milestones(commit)
+        services.milestone_dispute(milestone=m2, reason="Not what we agreed", actor=contract.client)
+        assert staff_refund(payment_of(m2), "30.00").status_code == 201
+        with commit():
+            disputes.dispute_resolve(
+                actor=StaffFactory(),
+                dispute=Dispute.objects.get(),
+                outcome="release",
+                to_provider=None,
+                decision="Delivered as agreed.",
+            )
+        m2.refresh_from_db()
+        assert (m2.state, m2.released_minor) == ("released", 7_000)
+        assert escrow(contract).is_zero
+        assert_reconciled()
