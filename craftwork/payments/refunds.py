@@ -536,7 +536,7 @@ def refund_for_escrow(
         sources = _escrow_sources(escrow_ref)
         if item_ref is not None:
             sources = [source for source in sources if source.item_ref == item_ref]
-        held = None if ledger_transaction is not None else _held_by(escrow_ref, amount.currency)
+        held = None if ledger_transaction is not None else _ItemsHeld(escrow_ref, amount.currency)
         if any(source.payment.currency != amount.currency for source in sources):
             raise CurrencyMismatch(
                 details={"currencies": [sources[0].payment.currency, amount.currency]}
@@ -556,20 +556,21 @@ def refund_for_escrow(
         ]
 
 
-def _held_by(escrow_ref: str, currency: str):
-    """What each source's escrow item still holds; two sources of one item share it."""
-    from .selectors import escrow_items
+class _ItemsHeld:
+    """What each escrow item still holds, decreased as a spread gives shares out (two
+    payments of one item share what it holds)."""
 
-    left = {item: held.minor for item, held in escrow_items(escrow_ref, currency).items()}
+    def __init__(self, escrow_ref: str, currency: str):
+        from .selectors import escrow_items
 
-    def held(source: Source) -> Money:
-        return Money(max(0, left.get(source.item_ref, 0)), currency)
+        self.currency = currency
+        self.left = {item: held.minor for item, held in escrow_items(escrow_ref, currency).items()}
 
-    def take(source: Source, share: Money) -> None:
-        left[source.item_ref] = left.get(source.item_ref, 0) - share.minor
+    def __call__(self, source: Source) -> Money:
+        return Money(max(0, self.left.get(source.item_ref, 0)), self.currency)
 
-    held.take = take
-    return held
+    def take(self, source: Source, share: Money) -> None:
+        self.left[source.item_ref] = self.left.get(source.item_ref, 0) - share.minor
 
 
 def _ledger_only_refund(
