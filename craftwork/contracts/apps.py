@@ -8,8 +8,9 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import disputes, funding, workflows
+        from . import disputes, funding, payment_events, workflows
 
         workflows.register_all()
         funding.register()
         disputes.subscribe_resolutions()
+        payment_events.subscribe_all()

@@ -37,11 +37,13 @@ MAX_REASON = 200  # payments keeps a short reason; the rest of a long note becom
 
 
 def open_for(contract, milestone, *, actor, reason: str, evidence_text: str = "", files=(), **_):
-    """Freeze the whole milestone amount in a payments dispute (the contract's fee rate)."""
+    """Freeze what the milestone holds in a payments dispute (the contract's fee rate)."""
+    from .workflows.common import held_or_refuse
+
     return open_for_subject(
         contract,
         subject_ref=milestone.ref,
-        amount=milestone.amount,
+        amount=held_or_refuse(contract, milestone),
         actor=actor,
         reason=reason,
         evidence_text=evidence_text,

@@ -18,6 +18,7 @@ from craftwork.core.audit import audit
 from craftwork.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import Money
+from craftwork.payments.fees import check_chargeable
 
 from . import process
 from .deliveries import MAX_MESSAGE_LENGTH, validate_files
@@ -280,6 +281,7 @@ def _clean_milestone_fields(contract, title, amount, due_date, description) -> d
     if errors:
         raise ValidationFailed(details=errors)
     check_price(amount, contract.currency)
+    check_chargeable(amount, contract.category_slug or None)
     return {
         "title": title.strip(),
         "amount_minor": amount.minor,

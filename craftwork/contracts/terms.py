@@ -5,7 +5,10 @@ Limits (every amount is checked in minor units of the contract currency):
 * a price (fixed total, milestone, gig or session price) is at least one minor unit and at
   most ``10 ** (6 + max(exponent, 2))`` minor units (1,000,000.00 USD, 100,000,000 JPY);
 * an hourly rate is at most ``10 ** (4 + max(exponent, 2))`` minor units (10,000.00 USD/h);
-* a weekly limit is 1 to 168 hours, given in minutes.
+* a weekly limit is 1 to 168 hours, given in minutes;
+* a fixed-price milestone (or a fixed total without milestones, which becomes one) is charged
+  in one payment, so with its client service fee it must fit in one charge
+  (``payments.fees.check_chargeable``, code ``amount_not_chargeable``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from craftwork.core.errors import ValidationFailed
 from craftwork.core.money import Money, currency_info
+from craftwork.payments.fees import check_chargeable
 
 KINDS = ("fixed", "hourly", "gig", "session")
 POLICIES = ("flexible", "moderate", "strict")
@@ -139,8 +143,24 @@ class ContractTerms:
             return
         if total is None and not parts:
             errors["amount"] = [_("A price or at least one milestone is required.")]
-        elif total is not None and parts and sum(p.minor for p in parts) != total.minor:
+            return
+        if self.kind == "fixed":
+            self._chargeable_errors(
+                parts or [total], "milestones.{}.amount" if parts else "amount", errors
+            )
+        if errors:
+            return
+        if total is not None and parts and sum(p.minor for p in parts) != total.minor:
             errors["milestones"] = [_("The milestones must add up to the total amount.")]
+
+    def _chargeable_errors(self, amounts: list[Money], field: str, errors: dict) -> None:
+        """Each milestone is funded by one payment: it must be chargeable with its fee."""
+        for index, amount in enumerate(amounts):
+            name = field.format(index)
+            try:
+                check_chargeable(amount, self.category_slug, name)
+            except ValidationFailed as exc:
+                errors[name] = [exc.message]
 
     def _milestone_errors(self, index: int, milestone, errors: dict):
         try:

@@ -1,7 +1,8 @@
 """Card chargebacks (Stripe's ``charge.dispute.*``): the payer's bank takes the money back.
 
-Ledger flow for a disputed amount D of a payment whose escrow still holds B
-(E = min(D, B) is taken from the escrow, the rest is the platform's exposure):
+Ledger flow for a disputed amount D of a payment whose escrow item still holds B (the
+payment's milestone, or the whole escrow of a split payment's line; E = min(D, B) is taken
+from it, the rest, money already released or the fee, is the platform's exposure):
 
 | When | provider_clearing | contract_escrow | chargeback_loss |
 |---|---|---|---|
@@ -25,7 +26,7 @@ from craftwork.core.audit import audit
 from craftwork.core.events import publish
 from craftwork.core.money import Money
 
-from . import ledger
+from . import escrow_owners, ledger
 from .models import PAID_STATUSES, AccountKind, Chargeback, Payment, TransactionKind
 
 CLOSED = {"won": Chargeback.Status.WON, "lost": Chargeback.Status.LOST}
@@ -44,11 +45,23 @@ def chargeback_sync(obj: dict) -> Chargeback | None:
     if payment is None or payment.status not in PAID_STATUSES:
         return None
     with transaction.atomic():
+        _lock_owners(payment)
         chargeback = _open(payment, obj)
         closed = CLOSED.get(obj.get("status"))
         if closed is not None and chargeback.status == Chargeback.Status.OPEN:
             _close(chargeback, closed)
     return chargeback
+
+
+def _lock_owners(payment: Payment) -> None:
+    """The contract rows first (contract → payment → ledger, like every money path), so the
+    contract can follow the chargeback in this transaction."""
+    escrow_owners.lock_owners(_escrow_refs(payment))
+
+
+def _item_ref(payment: Payment) -> str:
+    """The escrow item the payment funded (a split payment's lines each hold a whole escrow)."""
+    return "" if payment.is_split else payment.reference
 
 
 def _escrow_refs(payment: Payment) -> list[str]:
@@ -85,18 +98,21 @@ def _open(payment: Payment, obj: dict) -> Chargeback:
     locked = ledger.lock_accounts(escrow for _ref, escrow in escrows)
     debits, left = {}, amount.minor
     for ref, escrow in escrows:
-        part = min(left, locked[escrow.pk].balance)
+        # Only what the payment's own item still holds: other items' money is not disputed.
+        part = min(left, ledger.item_balance(locked[escrow.pk], _item_ref(payment)).minor)
         if part > 0:
             debits[ref] = part
             left -= part
     from_escrow = Money(amount.minor - left, amount.currency)
     entries = [(clearing, amount), (loss, -(amount - from_escrow))]
     entries += [
-        (escrow, -Money(debits[ref], amount.currency)) for ref, escrow in escrows if ref in debits
+        (escrow, -Money(debits[ref], amount.currency), _item_ref(payment))
+        for ref, escrow in escrows
+        if ref in debits
     ]
     txn = ledger.post_transaction(
         kind=TransactionKind.CHARGEBACK_DEBIT,
-        entries=[(account, value) for account, value in entries if not value.is_zero],
+        entries=[entry for entry in entries if not entry[1].is_zero],
         reference=_posting_reference(payment),
         idempotency_key=f"chargeback-debit:{dispute_id}",
     )
@@ -129,12 +145,12 @@ def _close(chargeback: Chargeback, status: str) -> None:
         from_escrow = Money(chargeback.escrow_debited_minor, chargeback.currency)
         entries = [(clearing, -chargeback.amount), (loss, chargeback.amount - from_escrow)]
         entries += [
-            (_escrow(payment, ref), Money(part, chargeback.currency))
+            (_escrow(payment, ref), Money(part, chargeback.currency), _item_ref(payment))
             for ref, part in _debits(chargeback).items()
         ]
         chargeback.reinstate_transaction = ledger.post_transaction(
             kind=TransactionKind.CHARGEBACK_REINSTATE,
-            entries=[(account, value) for account, value in entries if not value.is_zero],
+            entries=[entry for entry in entries if not entry[1].is_zero],
             reference=_posting_reference(payment),
             idempotency_key=f"chargeback-reinstate:{chargeback.provider_dispute_id}",
         )
@@ -153,6 +169,7 @@ def _payload(chargeback: Chargeback) -> dict:
         "payer_id": str(payment.payer_id),
         "escrow_ref": payment.escrow_ref,
         "escrow_refs": _escrow_refs(payment),
+        "item_ref": _item_ref(payment),
         "reference": payment.reference,
         "status": chargeback.status,
         "amount_minor": chargeback.amount_minor,

@@ -64,7 +64,7 @@ from craftwork.core.money import CurrencyMismatch, Money
 
 from . import ledger, receipts, services
 from .errors import IdempotencyKeyReused
-from .fees import fee_breakdown
+from .fees import MAX_CHARGE_MINOR, fee_breakdown
 from .models import AccountKind, LedgerAccount, Payment
 from .models import PaymentLine as PaymentLineRecord
 from .providers import get_provider
@@ -86,8 +86,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# What one charge may be, in minor units of any currency (Stripe's eight-digit limit).
-MAX_CHARGE_MINOR = 99_999_999
 PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 MAX_LINES = 50
@@ -624,6 +622,7 @@ def _succeed(payment: Payment, intent: dict, actor, purpose_accounts: list) -> N
             amount=payment.amount,
             client_fee=payment.client_fee,
             idempotency_key=f"payment:{payment.pk}",
+            item_ref=payment.reference,
             actor=actor,
         )
     payment.status = Payment.Status.SUCCEEDED
@@ -819,8 +818,11 @@ def payment_expire(*, payment: Payment) -> Payment:
     return payment
 
 
-def refund_for_escrow(*, escrow_ref: str, amount: Money, reason: str, actor, idempotency_key: str):
-    """Refund ``amount`` of what the payer paid into ``escrow_ref`` (see ``refunds``)."""
+def refund_for_escrow(
+    *, escrow_ref: str, amount: Money, reason: str, actor, idempotency_key: str, item_ref=None
+):
+    """Refund ``amount`` of what the payer paid into ``escrow_ref`` for the item ``item_ref``
+    (see ``refunds``)."""
     from .refunds import refund_for_escrow as _refund_for_escrow
 
     return _refund_for_escrow(
@@ -829,4 +831,5 @@ def refund_for_escrow(*, escrow_ref: str, amount: Money, reason: str, actor, ide
         reason=reason,
         actor=actor,
         idempotency_key=idempotency_key,
+        item_ref=item_ref,
     )

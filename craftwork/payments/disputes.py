@@ -189,8 +189,19 @@ def dispute_respond(*, actor, dispute: Dispute, response_text: str, files=()) ->
     return dispute
 
 
+def _resolvable(dispute: Dispute) -> Money:
+    """The disputed amount, or less when a refund or chargeback outside the dispute took part
+    of the item meanwhile: a decision moves only what the item still holds."""
+    held = selectors.escrow_item_held(dispute.escrow_ref, _item_ref(dispute), dispute.currency)
+    if not held.is_positive:
+        raise Conflict(
+            _("Nothing of the disputed amount is held in escrow any more."), code="nothing_held"
+        )
+    return min(dispute.amount, held)
+
+
 def _split_amounts(dispute: Dispute, outcome: str, to_provider) -> tuple[Money, Money]:
-    amount = dispute.amount
+    amount = _resolvable(dispute)
     if outcome == Dispute.Outcome.RELEASE:
         return amount, Money.zero(amount.currency)
     if outcome == Dispute.Outcome.REFUND:
@@ -212,8 +223,18 @@ def _split_amounts(dispute: Dispute, outcome: str, to_provider) -> tuple[Money, 
     return to_provider, amount - to_provider
 
 
+def _item_ref(dispute: Dispute) -> str:
+    """The escrow item disputed: the subject when the escrow keeps it apart (a milestone),
+    else the one item the escrow holds (a gig order or a session: the whole escrow)."""
+    items = selectors.escrow_items(dispute.escrow_ref, dispute.currency)
+    if dispute.subject_ref in items:
+        return dispute.subject_ref
+    holding = [item for item, held in items.items() if held.is_positive]
+    return holding[0] if len(holding) == 1 else ""
+
+
 def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
-    key = f"dispute:{dispute.pk}"
+    key, item_ref = f"dispute:{dispute.pk}", _item_ref(dispute)
     if to_client.is_zero:
         return services.escrow_release(
             contract_ref=dispute.escrow_ref,
@@ -221,6 +242,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
             amount=to_provider,
             fee_bps=dispute.fee_bps,
             idempotency_key=key,
+            item_ref=item_ref,
             actor=actor,
         )
     if to_provider.is_zero:
@@ -231,6 +253,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
             actor=actor,
             idempotency_key=key,
             origin=Refund.Origin.DISPUTE,
+            item_ref=item_ref,
         )
         return refunds[0].ledger_transaction if refunds else None
     txn = services.escrow_split(
@@ -239,9 +262,10 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
         provider_user=dispute.provider,
         to_provider=to_provider,
         to_client=to_client,
-        amount=dispute.amount,
+        amount=to_provider + to_client,
         fee_bps=dispute.fee_bps,
         idempotency_key=key,
+        item_ref=item_ref,
         actor=actor,
     )
     refund_for_escrow(
@@ -252,6 +276,7 @@ def _move_money(dispute: Dispute, to_provider: Money, to_client: Money, actor):
         idempotency_key=key,
         origin=Refund.Origin.DISPUTE,
         ledger_transaction=txn,
+        item_ref=item_ref,
     )
     return txn
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from craftwork.core.errors import ValidationFailed
 from craftwork.core.money import Money
 
 from .models import FeeSchedule
 
 DEFAULT_PLATFORM_FEE_BPS = 1000
 DEFAULT_CLIENT_FEE_BPS = 500
+# The most one payment may charge (Stripe's limit: eight digits of minor units).
+MAX_CHARGE_MINOR = 99_999_999
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,34 @@ def fee_rates(currency: str, category_slug: str | None = None) -> FeeRates:
 def fee_breakdown(amount: Money, category_slug: str | None = None) -> FeeBreakdown:
     """Split a price (the subtotal) with the current fee schedule."""
     return compute_breakdown(amount, fee_rates(amount.currency, category_slug))
+
+
+def max_chargeable(currency: str, category_slug: str | None = None) -> Money:
+    """The largest price that one payment can charge: price + client service fee (by the
+    current schedule) stays within ``MAX_CHARGE_MINOR``. The total only grows with the price,
+    so a binary search over the price finds it."""
+    rates = fee_rates(currency, category_slug)
+    low, high = 0, MAX_CHARGE_MINOR
+    while low < high:
+        middle = (low + high + 1) // 2
+        if compute_breakdown(Money(middle, currency), rates).total.minor <= MAX_CHARGE_MINOR:
+            low = middle
+        else:
+            high = middle - 1
+    return Money(low, currency)
+
+
+def check_chargeable(amount: Money, category_slug: str | None = None, field: str = "amount"):
+    """Refuse (``amount_not_chargeable``, a field error on ``field``) a price that could never
+    be paid in one payment; prices are checked when they are proposed, not when funded."""
+    limit = max_chargeable(amount.currency, category_slug)
+    if amount > limit:
+        message = _("At most %(limit)s: with the service fee a larger amount cannot be paid.") % {
+            "limit": limit.format()
+        }
+        raise ValidationFailed(
+            message,
+            code="amount_not_chargeable",
+            details={field: [message], "max_amount": limit.as_dict()},
+        )
+    return amount

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from craftwork.core.errors import DomainError
 from craftwork.core.money import CURRENCY_CHOICES, InvalidAmount, Money
 
-from .models import Dispute, TransactionKind
+from .models import Dispute, Refund, TransactionKind
 
 MAX_AMOUNT_DIGITS = 12
 
@@ -93,6 +93,11 @@ class RefundForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
+    cover = forms.ChoiceField(
+        label=_("If part of it was already released to the provider"),
+        choices=[("", _("Refuse the refund")), *Refund.Cover.choices],
+        required=False,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -162,3 +167,16 @@ class HistoryFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class StuckBalanceForm(forms.Form):
+    escrow_ref = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    item_ref = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            ("refund", _("Retry the refund to the client")),
+            ("release", _("Release to the provider")),
+            ("writeoff", _("Move to platform revenue")),
+        ]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -6,7 +6,11 @@ Rules of ``post_transaction`` (each violation raises and writes nothing):
 * every entry in its account's currency, and the entries sum to zero per currency;
 * account rows are locked with SELECT ... FOR UPDATE in primary-key order (one fixed
   order for every caller, so two postings never deadlock on each other's accounts);
-* an account that may not go negative (``allow_negative=False``) never does;
+* an account that may not go negative (``allow_negative=False``) never does, and neither
+  does any item of a contract escrow: an entry may carry ``item`` (what the money is for,
+  e.g. ``milestone:<uuid>``; empty for an escrow that holds one thing), and the entries of
+  one escrow item never sum below zero, so one item's refund or release cannot take the
+  money of another;
 * an ``idempotency_key`` makes the posting happen at most once: a repeat with the same
   kind, reference and entries returns the first transaction and writes nothing, a repeat
   with anything different raises ``IdempotencyKeyReused``. Two concurrent posts with the
@@ -48,6 +52,7 @@ class Entry:
 
     account: LedgerAccount
     amount: int | Money
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,14 @@ def balance(account: LedgerAccount) -> Money:
     return Money(value, account.currency)
 
 
+def item_balance(account: LedgerAccount, item: str) -> Money:
+    """What the entries of one item of ``account`` add up to (see the module docstring)."""
+    total = LedgerEntry.objects.filter(account_id=account.pk, item_ref=item).aggregate(
+        total=Coalesce(Sum("amount"), 0)
+    )["total"]
+    return Money(total, account.currency)
+
+
 def computed_balance(account: LedgerAccount) -> Money:
     """The balance recomputed from the account's entries."""
     total = LedgerEntry.objects.filter(account_id=account.pk).aggregate(
@@ -166,12 +179,22 @@ def _entry_minor(account: LedgerAccount, amount) -> int:
     return amount
 
 
-def _normalize(entries: Sequence) -> list[tuple[LedgerAccount, int]]:
+def _entry_parts(entry) -> tuple:
+    if isinstance(entry, Entry):
+        return entry.account, entry.amount, entry.item
+    account, amount, *rest = entry
+    item = rest[0] if rest else ""
+    if len(rest) > 1 or not isinstance(item, str) or len(item) > MAX_REFERENCE_LENGTH:
+        raise InvalidEntry(_("An entry is (account, amount) or (account, amount, item)."))
+    return account, amount, item
+
+
+def _normalize(entries: Sequence) -> list[tuple[LedgerAccount, int, str]]:
     if not entries:
         raise InvalidEntry(_("A transaction needs entries."))
     lines = []
-    for item in entries:
-        account, amount = (item.account, item.amount) if isinstance(item, Entry) else item
+    for entry in entries:
+        account, amount, item = _entry_parts(entry)
         if not isinstance(account, LedgerAccount) or account._state.adding:
             raise InvalidEntry(_("Entries need saved ledger accounts."))
         minor = _entry_minor(account, amount)
@@ -179,8 +202,8 @@ def _normalize(entries: Sequence) -> list[tuple[LedgerAccount, int]]:
             raise InvalidEntry(_("Ledger entries cannot be zero."))
         if abs(minor) > MAX_MINOR:
             raise InvalidEntry(_("The amount is too large."))
-        lines.append((account, minor))
-    if len({account.pk for account, _minor in lines}) != len(lines):
+        lines.append((account, minor, item))
+    if len({line[0].pk for line in lines}) != len(lines):
         raise InvalidEntry(_("A transaction has one entry per account."))
     _check_balanced(lines)
     return lines
@@ -188,7 +211,7 @@ def _normalize(entries: Sequence) -> list[tuple[LedgerAccount, int]]:
 
 def _check_balanced(lines) -> None:
     totals: dict[str, int] = defaultdict(int)
-    for account, minor in lines:
+    for account, minor, _item in lines:
         totals[account.currency] += minor
     off = {currency: total for currency, total in totals.items() if total != 0}
     if off:
@@ -196,19 +219,28 @@ def _check_balanced(lines) -> None:
 
 
 def _check_locked(lines, locked: dict) -> None:
-    for account, minor in lines:
+    for account, minor, item in lines:
         row = locked[account.pk]
         if row.currency != account.currency:
             raise CurrencyMismatch(details={"currencies": [row.currency, account.currency]})
         if not row.allow_negative and row.balance + minor < 0:
-            raise InsufficientFunds(
-                details={
-                    "account_kind": row.kind,
-                    "available": Money(row.balance, row.currency).to_decimal_string(),
-                    "requested": Money(-minor, row.currency).to_decimal_string(),
-                    "currency": row.currency,
-                }
-            )
+            _insufficient(row, row.balance, minor)
+        if row.kind == AccountKind.CONTRACT_ESCROW and minor < 0:
+            held = item_balance(row, item).minor  # the row lock keeps it still
+            if held + minor < 0:
+                _insufficient(row, held, minor, item=item)
+
+
+def _insufficient(row: LedgerAccount, available: int, minor: int, **extra) -> None:
+    raise InsufficientFunds(
+        details={
+            "account_kind": row.kind,
+            "available": Money(available, row.currency).to_decimal_string(),
+            "requested": Money(-minor, row.currency).to_decimal_string(),
+            "currency": row.currency,
+            **extra,
+        }
+    )
 
 
 def replayed(idempotency_key: str | None, *, kind: str, reference: str) -> LedgerTransaction | None:
@@ -225,8 +257,8 @@ def _replay(idempotency_key, kind, reference, lines) -> LedgerTransaction | None
     existing = replayed(idempotency_key, kind=kind, reference=reference)
     if existing is None:
         return None
-    recorded = sorted(existing.entries.values_list("account_id", "amount"))
-    if recorded != sorted((account.pk, minor) for account, minor in lines):
+    recorded = sorted(existing.entries.values_list("account_id", "amount", "item_ref"))
+    if recorded != sorted((account.pk, minor, item) for account, minor, item in lines):
         raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
     return existing
 
@@ -246,7 +278,7 @@ def post(
     if (existing := _replay(idempotency_key, kind, reference, lines)) is not None:
         return Posting(existing, False)
     with transaction.atomic():
-        locked = lock_accounts(account for account, _minor in lines)
+        locked = lock_accounts(line[0] for line in lines)
         # A request with the same key may have committed while we waited for the locks.
         if (existing := _replay(idempotency_key, kind, reference, lines)) is not None:
             return Posting(existing, False)
@@ -301,16 +333,22 @@ def _create_transaction(kind, reference, idempotency_key, memo, actor) -> Ledger
 
 def _write_entries(txn: LedgerTransaction, lines, locked: dict) -> None:
     LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=txn, account_id=account.pk, amount=minor, currency=account.currency)
-        for account, minor in lines
+        LedgerEntry(
+            transaction=txn,
+            account_id=account.pk,
+            amount=minor,
+            currency=account.currency,
+            item_ref=item,
+        )
+        for account, minor, item in lines
     )
     delta = Case(
-        *(When(pk=account.pk, then=Value(minor)) for account, minor in lines),
+        *(When(pk=account.pk, then=Value(minor)) for account, minor, _item in lines),
         output_field=BigIntegerField(),
     )
-    LedgerAccount.objects.filter(pk__in=[account.pk for account, _minor in lines]).update(
+    LedgerAccount.objects.filter(pk__in=[line[0].pk for line in lines]).update(
         balance=F("balance") + delta
     )
-    for account, minor in lines:
+    for account, minor, _item in lines:
         # Keep the caller's objects in step with the rows.
         account.balance = locked[account.pk].balance + minor

@@ -66,6 +66,9 @@ class AccountKind(models.TextChoices):
     # What the platform covers of card chargebacks beyond the contract escrow; negative
     # while a chargeback is open or lost (see docs/money.md).
     CHARGEBACK_LOSS = "chargeback_loss", _("Chargeback losses")
+    # Money the platform paid back beyond what an item still held in escrow (a refund of
+    # money already released, written off by staff or issued at the provider); negative.
+    REFUND_LOSS = "refund_loss", _("Refund losses")
 
 
 class AccountRule(NamedTuple):
@@ -85,6 +88,7 @@ ACCOUNT_RULES: dict[str, AccountRule] = {
     AccountKind.USER_WALLET_AVAILABLE: AccountRule(True, False, False),
     AccountKind.PAYOUT_CLEARING: AccountRule(True, False, False),
     AccountKind.CHARGEBACK_LOSS: AccountRule(False, False, True),
+    AccountKind.REFUND_LOSS: AccountRule(False, False, True),
 }
 
 
@@ -164,6 +168,8 @@ class TransactionKind(models.TextChoices):
     REFUND_REVERSAL = "refund_reversal", _("Refund failed, returned to escrow")
     CHARGEBACK_DEBIT = "chargeback_debit", _("Chargeback debited")
     CHARGEBACK_REINSTATE = "chargeback_reinstate", _("Chargeback won, reinstated")
+    # Staff move money stuck in a settled item's escrow to the platform (docs/money.md).
+    ESCROW_WRITEOFF = "escrow_writeoff", _("Escrow moved to the platform")
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
@@ -192,6 +198,9 @@ class LedgerEntry(AppendOnlyModel):
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    # For a contract escrow: the item the money is held for ("milestone:<uuid>", ...); empty
+    # when the escrow holds one thing. No item of an escrow may go below zero.
+    item_ref = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -201,7 +210,10 @@ class LedgerEntry(AppendOnlyModel):
                 fields=["transaction", "account"], name="uniq_ledger_entry_account_per_transaction"
             ),
         ]
-        indexes = [models.Index(fields=["account", "created_at"], name="ledger_entry_account_time")]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="ledger_entry_account_time"),
+            models.Index(fields=["account", "item_ref"], name="ledger_entry_account_item"),
+        ]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
 
@@ -533,6 +545,11 @@ class Refund(BaseModel):
         FULFILLMENT = "fulfillment", _("Order could not be fulfilled")
         PROVIDER = "provider", _("Issued at the payment provider")
 
+    class Cover(models.TextChoices):
+        # Who pays back what the item no longer holds in escrow (it was released).
+        PROVIDER = "provider", _("Recovered from the provider's balance")
+        PLATFORM = "platform", _("Written off as a platform loss")
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     # The line of a split payment this refund belongs to (its escrow); empty otherwise.
     line = models.ForeignKey(
@@ -566,11 +583,22 @@ class Refund(BaseModel):
     failure_reason = models.CharField(max_length=500, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Of ``amount``, what did not come out of the escrow item (it no longer held it) but out
+    # of ``cover_account``: the provider's available balance or refund losses.
+    covered_minor = models.BigIntegerField(default=0)
+    cover = models.CharField(max_length=10, choices=Cover.choices, blank=True)
+    cover_account = models.ForeignKey(
+        LedgerAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_positive"),
+            models.CheckConstraint(
+                condition=Q(covered_minor__gte=0) & Q(covered_minor__lte=models.F("amount_minor")),
+                name="refund_covered_within_amount",
+            ),
             models.CheckConstraint(
                 condition=Q(client_fee_minor__gte=0), name="refund_fee_not_negative"
             ),
@@ -593,6 +621,16 @@ class Refund(BaseModel):
     @property
     def escrow_ref(self) -> str:
         return self.line.escrow_ref if self.line_id else self.payment.escrow_ref
+
+    @property
+    def item_ref(self) -> str:
+        """The escrow item the refund is for (see ``ledger``): the payment's reference for a
+        payment into a contract's items, empty for a line of a split payment (its own escrow)."""
+        return "" if self.line_id else self.payment.reference
+
+    @property
+    def from_escrow(self) -> Money:
+        return Money(self.amount_minor - self.covered_minor, self.currency)
 
 
 class Chargeback(BaseModel):

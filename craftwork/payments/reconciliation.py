@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from .models import ACCOUNT_RULES, LedgerAccount, LedgerEntry, LedgerTransaction
+from . import escrow_owners
+from .models import ACCOUNT_RULES, AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction
 
 
 @dataclass
@@ -16,6 +17,8 @@ class Report:
     transactions: int = 0
     entries: int = 0
     problems: list[str] = field(default_factory=list)
+    # Money held for settled items (the staff queue of stuck balances): reported, not a fault.
+    stuck: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +83,34 @@ def _restricted_accounts(report: Report) -> None:
         report.problems.append(f"account {pk} has an unknown kind {kind!r}")
 
 
+def _escrow_items(report: Report) -> None:
+    """Escrow per contract = the sum of its held items: no escrow item is negative, every item
+    its contract holds money for (funded, unreleased, unrefunded) holds some, and the rest of
+    the escrow is listed as stuck (held for an item the contract has settled)."""
+    from .stuck import stuck_balances
+
+    buckets = (
+        LedgerEntry.objects.filter(account__kind=AccountKind.CONTRACT_ESCROW)
+        .order_by()
+        .values("account__reference", "account__currency", "item_ref")
+        .annotate(total=Sum("amount"))
+    )
+    held: dict[str, dict[str, int]] = {}
+    for row in buckets:
+        ref, item, total = row["account__reference"], row["item_ref"], row["total"]
+        held.setdefault(ref, {})[item] = total
+        if total < 0:
+            report.problems.append(f"escrow {ref} item {item or '(whole)'} holds {total}, below 0")
+    for ref, view in escrow_owners.describe(held).items():
+        for item in sorted(view.held_items):
+            if held[ref].get(item, 0) <= 0:
+                report.problems.append(
+                    f"escrow {ref}: item {item or '(whole)'} is held by the contract "
+                    f"({view.state}) but holds nothing in escrow"
+                )
+    report.stuck = stuck_balances()
+
+
 def reconcile() -> Report:
     report = Report(
         accounts=LedgerAccount.objects.count(),
@@ -92,6 +123,7 @@ def reconcile() -> Report:
         _transactions_balanced,
         _currencies_match,
         _restricted_accounts,
+        _escrow_items,
     ):
         check(report)
     return report

@@ -35,8 +35,8 @@ from craftwork.core.errors import Conflict, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
 
-from . import ledger, receipts, services
-from .errors import IdempotencyKeyReused
+from . import escrow_owners, ledger, receipts, services
+from .errors import IdempotencyKeyReused, InsufficientFunds
 from .models import (
     PAID_STATUSES,
     AccountKind,
@@ -58,6 +58,14 @@ class RefundTooLarge(ValidationFailed):
     default_message = _("The refund is more than what was paid and not yet refunded.")
 
 
+class RefundExceedsHeld(Conflict):
+    code = "refund_exceeds_held"
+    default_message = _(
+        "Part of this refund was already released to the provider. Choose who pays it back: "
+        "recover it from the provider's balance, or write it off as a platform loss."
+    )
+
+
 # --- what a source paid and what is left --------------------------------------------------
 
 
@@ -71,6 +79,11 @@ class Source:
     @property
     def escrow_ref(self) -> str:
         return self.line.escrow_ref if self.line is not None else self.payment.escrow_ref
+
+    @property
+    def item_ref(self) -> str:
+        """The escrow item it funded (``Refund.item_ref`` says why)."""
+        return "" if self.line is not None else self.payment.reference
 
     @property
     def amount(self) -> Money:
@@ -181,16 +194,24 @@ def refund_create(
     provider_refund_id: str = "",
     line: PaymentLine | None = None,
     client_fee: Money | None = None,
+    cover: str = "",
 ) -> Refund:
     """Refund ``amount`` of a paid payment (of ``line``, for a split payment). Without
     ``ledger_transaction`` the amount and its share of the client fee are taken out of the
-    escrow and platform revenue now; with one (a dispute split) the amount already was and
-    no fee is returned. ``client_fee`` overrides the fee share (a refund issued at the
-    provider, already split). A refund the provider issued on its own
-    (``provider_refund_id``) is recorded, not sent again."""
+    escrow item the payment funded and platform revenue now; with one (a dispute split) the
+    amount already was and no fee is returned. ``client_fee`` overrides the fee share (a
+    refund issued at the provider, already split). A refund the provider issued on its own
+    (``provider_refund_id``) is recorded, not sent again.
+
+    The escrow item gives back only what it still holds; the rest was released to the
+    provider and is refused (``refund_exceeds_held``) unless ``cover`` says who pays it:
+    ``provider`` (their available balance) or ``platform`` (refund losses)."""
     if not idempotency_key or len(idempotency_key) > 255:
         raise ValidationFailed(code="invalid_idempotency_key")
+    if cover not in ("", *Refund.Cover.values):
+        raise ValidationFailed(_("Unknown cover."), code="invalid_cover", details={"cover": cover})
     with transaction.atomic():
+        _lock_owners(payment)
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("payer")
@@ -218,12 +239,17 @@ def refund_create(
                 }
             )
         refund_id = uuid.uuid4()
+        covered, cover_account = Money.zero(amount.currency), None
         if ledger_transaction is None:
+            covered, cover_account = _cover(source, amount, cover)
             ledger_transaction = services.escrow_refund(
                 contract_ref=source.escrow_ref,
                 client=payment.payer,
                 amount=amount,
                 client_fee=client_fee,
+                item_ref=source.item_ref,
+                cover=cover_account,
+                covered=covered,
                 idempotency_key=f"refund:{refund_id}",
                 actor=actor,
             )
@@ -242,6 +268,9 @@ def refund_create(
             ledger_transaction=ledger_transaction,
             provider_refund_id=provider_refund_id,
             submitted_at=timezone.now() if provider_refund_id else None,
+            covered_minor=covered.minor,
+            cover=cover if covered.is_positive else "",
+            cover_account=cover_account,
         )
         audit(
             actor=actor,
@@ -254,12 +283,83 @@ def refund_create(
                 "client_fee": client_fee.as_dict(),
                 "origin": origin,
                 "reason": reason[:500],
+                "item_ref": source.item_ref,
+                "covered": covered.as_dict(),
+                "cover": refund.cover,
             },
         )
         publish("payments.refund_requested", payload=_payload(refund), actor=actor)
         if not provider_refund_id:
             transaction.on_commit(lambda: _schedule_submit(refund.pk))
     return refund
+
+
+def _lock_owners(payment: Payment) -> None:
+    """The contract rows first (before the Payment and ledger rows): the order every money
+    path takes, and the contract follows the refund in this transaction."""
+    refs = payment.lines.values_list("escrow_ref", flat=True) if payment.is_split else []
+    escrow_owners.lock_owners([payment.escrow_ref, *refs] if payment.escrow_ref else refs)
+
+
+def _cover(source: Source, amount: Money, cover: str):
+    """``(covered, account)``: the part of ``amount`` the escrow item no longer holds and the
+    account that pays it, under the row locks of every account the refund may touch."""
+    currency = amount.currency
+    escrow = ledger.account_for(
+        AccountKind.CONTRACT_ESCROW, currency, source.payment.payer, source.escrow_ref
+    )
+    accounts = [escrow, ledger.account_for(AccountKind.PROVIDER_CLEARING, currency)]
+    accounts.append(ledger.account_for(AccountKind.PLATFORM_REVENUE, currency))
+    account = _cover_account(source, cover, currency)
+    ledger.lock_accounts([*accounts, *([account] if account is not None else [])])
+    held = max(ledger.item_balance(escrow, source.item_ref), Money.zero(currency))
+    covered = amount - min(amount, held)
+    if covered.is_zero:
+        return covered, None
+    if account is None:
+        raise RefundExceedsHeld(
+            details={
+                "held": held.as_dict(),
+                "requested": amount.as_dict(),
+                "covers": list(Refund.Cover.values),
+            }
+        )
+    return covered, account
+
+
+def _cover_account(source: Source, cover: str, currency: str) -> LedgerAccount | None:
+    if cover == Refund.Cover.PLATFORM:
+        return ledger.account_for(AccountKind.REFUND_LOSS, currency)
+    if cover != Refund.Cover.PROVIDER:
+        return None
+    provider = _item_provider(source, currency)
+    if provider is None:
+        raise ValidationFailed(
+            _("Nothing of this payment was released to a provider."), code="no_provider_to_recover"
+        )
+    return ledger.account_for(AccountKind.USER_WALLET_AVAILABLE, currency, owner=provider)
+
+
+def _item_provider(source: Source, currency: str):
+    """Who received the item's money: the owner of the pending wallet its release credited."""
+    from django.contrib.auth import get_user_model
+
+    released = LedgerTransaction.objects.filter(
+        kind__in=[TransactionKind.ESCROW_RELEASE, TransactionKind.ESCROW_SPLIT],
+        entries__account__kind=AccountKind.CONTRACT_ESCROW,
+        entries__account__reference=source.escrow_ref,
+        entries__item_ref=source.item_ref,
+    )
+    owner_id = (
+        ledger.LedgerEntry.objects.filter(
+            transaction__in=released,
+            account__kind=AccountKind.USER_WALLET_PENDING,
+            account__currency=currency,
+        )
+        .values_list("account__owner_id", flat=True)
+        .first()
+    )
+    return get_user_model().objects.filter(pk=owner_id).first() if owner_id else None
 
 
 def _schedule_submit(refund_id) -> None:
@@ -281,7 +381,10 @@ def _payload(refund: Refund) -> dict:
         "amount_minor": refund.total.minor,
         "escrow_amount_minor": refund.amount_minor,
         "client_fee_minor": refund.client_fee_minor,
+        "covered_minor": refund.covered_minor,
         "currency": refund.currency,
+        "origin": refund.origin,
+        "item_ref": refund.item_ref,
     }
 
 
@@ -294,9 +397,11 @@ def refund_by_staff(
     reason: str,
     idempotency_key: str,
     line: PaymentLine | None = None,
+    cover: str = "",
 ) -> Refund:
     """Staff refund ``amount`` of a payment. A split payment is refunded line by line in
-    their order (or ``line`` only); the first refund is returned."""
+    their order (or ``line`` only); the first refund is returned. What the payment's escrow
+    item no longer holds needs ``cover`` (see ``refund_create``)."""
     if not getattr(actor, "is_staff", False):
         raise PermissionDenied()
     if not reason.strip():
@@ -310,8 +415,10 @@ def refund_by_staff(
             actor=actor,
             idempotency_key=f"staff:{idempotency_key}",
             line=line,
+            cover=cover,
         )
     with transaction.atomic():
+        _lock_owners(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         _check_amount(amount, payment)
         # The lines' refunds post to several escrows: lock every account before the first.
@@ -336,21 +443,37 @@ def refund_by_staff(
                 actor=actor,
                 idempotency_key=f"staff:{idempotency_key}#{index}",
                 line=source.line,
+                cover=cover,
             )
             for index, (source, share) in enumerate(parts)
         ]
     return made[0]
 
 
-def _spread(amount: Money, sources: list[Source]) -> list[tuple[Source, Money]]:
-    """``amount`` over the sources in order, each up to what it may still refund."""
+def _spread(amount: Money, sources: list[Source], *, held=None) -> list[tuple[Source, Money]]:
+    """``amount`` over the sources in order, each up to what it may still refund (and, with
+    ``held``, up to what its escrow item still holds)."""
     parts, remaining = [], amount
     for source in sources:
         share = min(refundable(source.payment, source.line), remaining)
+        if held is not None:
+            share = min(share, held(source))
         if share.is_positive:
             parts.append((source, share))
             remaining -= share
+            if held is not None:
+                held.take(source, share)
     if remaining.is_positive:
+        paid_left = sum((refundable(s.payment, s.line).minor for s in sources), 0)
+        if held is not None and paid_left >= amount.minor:  # paid, but released meanwhile
+            raise InsufficientFunds(
+                details={
+                    "account_kind": AccountKind.CONTRACT_ESCROW,
+                    "available": (amount - remaining).to_decimal_string(),
+                    "requested": amount.to_decimal_string(),
+                    "currency": amount.currency,
+                }
+            )
         raise RefundTooLarge(
             details={"refundable": (amount - remaining).as_dict(), "requested": amount.as_dict()}
         )
@@ -396,9 +519,12 @@ def refund_for_escrow(
     idempotency_key: str,
     origin: str = Refund.Origin.POLICY,
     ledger_transaction: LedgerTransaction | None = None,
+    item_ref: str | None = None,
 ) -> list[Refund]:
     """Refund ``amount`` of what was paid into ``escrow_ref`` (by payments and by lines of
-    split payments), newest payment first, each never more than it paid.
+    split payments) for the item ``item_ref`` (every item when None), newest payment first,
+    each never more than it paid nor more than its item still holds (a dispute split's
+    ``ledger_transaction`` took the money already).
 
     Raises ``refund_exceeds_paid`` when the payments into the escrow cannot cover it, and
     ``insufficient_funds`` when the escrow no longer holds it (already released). An
@@ -414,9 +540,14 @@ def refund_for_escrow(
                 raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
             return previous
         if not _funded_through_provider(escrow_ref):
-            _ledger_only_refund(escrow_ref, amount, actor, idempotency_key, ledger_transaction)
+            _ledger_only_refund(
+                escrow_ref, item_ref or "", amount, actor, idempotency_key, ledger_transaction
+            )
             return []
         sources = _escrow_sources(escrow_ref)
+        if item_ref is not None:
+            sources = [source for source in sources if source.item_ref == item_ref]
+        held = None if ledger_transaction is not None else _ItemsHeld(escrow_ref, amount.currency)
         if any(source.payment.currency != amount.currency for source in sources):
             raise CurrencyMismatch(
                 details={"currencies": [sources[0].payment.currency, amount.currency]}
@@ -432,11 +563,30 @@ def refund_for_escrow(
                 idempotency_key=f"{idempotency_key}#{index}",
                 ledger_transaction=ledger_transaction,
             )
-            for index, (source, share) in enumerate(_spread(amount, sources))
+            for index, (source, share) in enumerate(_spread(amount, sources, held=held))
         ]
 
 
-def _ledger_only_refund(escrow_ref, amount, actor, idempotency_key, ledger_transaction) -> None:
+class _ItemsHeld:
+    """What each escrow item still holds, decreased as a spread gives shares out (two
+    payments of one item share what it holds)."""
+
+    def __init__(self, escrow_ref: str, currency: str):
+        from .selectors import escrow_items
+
+        self.currency = currency
+        self.left = {item: held.minor for item, held in escrow_items(escrow_ref, currency).items()}
+
+    def __call__(self, source: Source) -> Money:
+        return Money(max(0, self.left.get(source.item_ref, 0)), self.currency)
+
+    def take(self, source: Source, share: Money) -> None:
+        self.left[source.item_ref] = self.left.get(source.item_ref, 0) - share.minor
+
+
+def _ledger_only_refund(
+    escrow_ref, item_ref, amount, actor, idempotency_key, ledger_transaction
+) -> None:
     """An escrow funded without a provider charge (demo data, ledger-level tests) has no
     card to refund: the escrow is refunded in the ledger only."""
     if ledger_transaction is not None:
@@ -454,6 +604,7 @@ def _ledger_only_refund(escrow_ref, amount, actor, idempotency_key, ledger_trans
         contract_ref=escrow_ref,
         client=escrow.owner,
         amount=amount,
+        item_ref=item_ref,
         idempotency_key=f"refund:{idempotency_key}",
         actor=actor,
     )
@@ -525,6 +676,7 @@ def _record_provider_refund(payment: Payment, obj: dict) -> list[Refund]:
     """A refund issued at the provider of ``X`` (of the total charged): taken from the
     escrowed amount first (line by line for a split payment), the rest from the fee."""
     with transaction.atomic():
+        _lock_owners(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         sources = (
             [Source(payment, line) for line in payment.lines.order_by("position")]
@@ -558,6 +710,8 @@ def _record_provider_refund(payment: Payment, obj: dict) -> list[Refund]:
                     actor=None,
                     idempotency_key=f"provider-refund:{obj['id']}{suffix}",
                     provider_refund_id=str(obj["id"])[:255],
+                    # The card is refunded already: what was released is the platform's loss.
+                    cover=Refund.Cover.PLATFORM,
                 )
             )
         if not made:
@@ -607,7 +761,11 @@ def refund_mark_failed(*, refund: Refund, reason: str) -> Refund:
         escrow = ledger.account_for(
             AccountKind.CONTRACT_ESCROW, refund.currency, payment.payer, refund.escrow_ref
         )
-        entries = [(clearing, -refund.total), (escrow, refund.amount)]
+        entries = [(clearing, -refund.total)]
+        if refund.from_escrow.is_positive:
+            entries.append((escrow, refund.from_escrow, refund.item_ref))
+        if refund.covered_minor:
+            entries.append((refund.cover_account, Money(refund.covered_minor, refund.currency)))
         if refund.client_fee_minor:
             revenue = ledger.account_for(AccountKind.PLATFORM_REVENUE, refund.currency)
             entries.append((revenue, refund.client_fee))

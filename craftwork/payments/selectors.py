@@ -137,6 +137,32 @@ def escrow_balance(contract_ref: str, currency: str) -> Money:
     return Money(value or 0, currency)
 
 
+def escrow_item_held(contract_ref: str, item_ref: str, currency: str) -> Money:
+    """What one item of a contract escrow still holds (funded, not released nor refunded)."""
+    total = LedgerEntry.objects.filter(
+        account__kind=AccountKind.CONTRACT_ESCROW,
+        account__reference=contract_ref,
+        account__currency=currency,
+        item_ref=item_ref,
+    ).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    return Money(total, currency)
+
+
+def escrow_items(contract_ref: str, currency: str) -> dict[str, Money]:
+    """Every item of a contract escrow with what it holds (zero items included)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            account__kind=AccountKind.CONTRACT_ESCROW,
+            account__reference=contract_ref,
+            account__currency=currency,
+        )
+        .order_by()
+        .values("item_ref")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["item_ref"]: Money(row["total"], currency) for row in rows}
+
+
 # --- payments, refunds, receipts, payouts, disputes (scoped to the actor) ------------------
 
 

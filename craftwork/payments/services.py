@@ -48,6 +48,7 @@ __all__ = [
     "escrow_refund",
     "escrow_release",
     "escrow_split",
+    "escrow_writeoff",
     "fee_breakdown",
     "fee_schedule_save",
     "payout_complete",
@@ -137,7 +138,8 @@ def _record(*, actor, action: str, txn: LedgerTransaction, payload: dict) -> Non
 
 
 def _nonzero(entries: list) -> list:
-    return [(account, amount) for account, amount in entries if not amount.is_zero]
+    """Drop zero entries; an entry is (account, amount) or (account, amount, item)."""
+    return [entry for entry in entries if entry[0] is not None and not entry[1].is_zero]
 
 
 # --- locks ------------------------------------------------------------------------------
@@ -194,10 +196,11 @@ def escrow_fund(
     amount: Money,
     idempotency_key: str,
     client_fee: Money | None = None,
+    item_ref: str = "",
     actor=None,
 ) -> LedgerTransaction:
     """A charge of ``amount + client_fee`` succeeded: hold ``amount`` in the contract's escrow
-    and book ``client_fee`` as platform revenue."""
+    (for the item ``item_ref``, see ``ledger``) and book ``client_fee`` as platform revenue."""
     _money(amount, "amount")
     if client_fee is None:
         client_fee = Money.zero(amount.currency)
@@ -210,7 +213,7 @@ def escrow_fund(
     posting = ledger.post(
         kind=TransactionKind.ESCROW_FUND,
         entries=_nonzero(
-            [(clearing, -(amount + client_fee)), (escrow, amount), (revenue, client_fee)]
+            [(clearing, -(amount + client_fee)), (escrow, amount, item_ref), (revenue, client_fee)]
         ),
         reference=contract_ref,
         idempotency_key=idempotency_key,
@@ -244,7 +247,7 @@ def _provider_share_entries(escrow, provider_user, gross: Money, fee_bps: int) -
 
 
 def _hold_earning(txn: LedgerTransaction, provider_user, entries: list) -> None:
-    for account, amount in entries:
+    for account, amount, *_item in entries:
         if account.kind == AccountKind.USER_WALLET_PENDING and amount.is_positive:
             PendingEarning.objects.create(
                 user=provider_user,
@@ -263,16 +266,17 @@ def escrow_release(
     amount: Money,
     fee_bps: int,
     idempotency_key: str,
+    item_ref: str = "",
     actor=None,
 ) -> LedgerTransaction:
-    """Pay ``amount`` from escrow to the provider: net earnings go to their pending wallet
-    (available after the clearing period), the platform fee to platform revenue."""
+    """Pay ``amount`` of the item ``item_ref`` from escrow to the provider: net earnings go to
+    their pending wallet (available after the clearing period), the fee to platform revenue."""
     _money(amount, "amount")
     _fee_bps(fee_bps)
     _require_key(idempotency_key)
     escrow = _existing_escrow(contract_ref, amount.currency)
     share = _provider_share_entries(escrow, provider_user, amount, fee_bps)
-    entries = _nonzero([(escrow, -amount), *share])
+    entries = _nonzero([(escrow, -amount, item_ref), *share])
     posting = ledger.post(
         kind=TransactionKind.ESCROW_RELEASE,
         entries=entries,
@@ -306,24 +310,38 @@ def escrow_refund(
     amount: Money,
     idempotency_key: str,
     client_fee: Money | None = None,
+    item_ref: str = "",
+    cover: LedgerAccount | None = None,
+    covered: Money | None = None,
     actor=None,
 ) -> LedgerTransaction:
-    """Return ``amount`` from escrow to the client (through the provider); never more than
-    the escrow holds. ``client_fee`` is the share of the client service fee refunded with
-    it (taken back from platform revenue, see docs/money.md)."""
+    """Return ``amount`` to the client (through the provider): out of the escrow of the item
+    ``item_ref``, never more than it holds, except ``covered`` of it, which comes out of
+    ``cover`` instead (the provider's available balance or refund losses, for money the item
+    no longer holds). ``client_fee`` is the share of the client service fee refunded with it
+    (taken back from platform revenue, see docs/money.md)."""
     _money(amount, "amount")
-    if client_fee is None:
-        client_fee = Money.zero(amount.currency)
+    client_fee = Money.zero(amount.currency) if client_fee is None else client_fee
+    covered = Money.zero(amount.currency) if covered is None else covered
     _money(client_fee, "client_fee", allow_zero=True)
-    currency = _same_currency(amount, client_fee)
+    _money(covered, "covered", allow_zero=True)
+    currency = _same_currency(amount, client_fee, covered)
     _require_key(idempotency_key)
-    escrow = _existing_escrow(contract_ref, currency, client)
+    if covered > amount or (covered.is_positive and cover is None):
+        raise ValueError("covered is part of amount and needs a cover account")
+    from_escrow = amount - covered
+    escrow = _existing_escrow(contract_ref, currency, client) if from_escrow.minor else None
     clearing = _system_account(AccountKind.PROVIDER_CLEARING, currency)
     revenue = _system_account(AccountKind.PLATFORM_REVENUE, currency) if client_fee.minor else None
     posting = ledger.post(
         kind=TransactionKind.ESCROW_REFUND,
         entries=_nonzero(
-            [(escrow, -amount), (revenue, -client_fee), (clearing, amount + client_fee)]
+            [
+                (escrow, -from_escrow, item_ref),
+                (cover, -covered),
+                (revenue, -client_fee),
+                (clearing, amount + client_fee),
+            ]
         ),
         reference=contract_ref,
         idempotency_key=idempotency_key,
@@ -339,6 +357,40 @@ def escrow_refund(
                 "client_id": str(client.pk),
                 "amount": amount.as_dict(),
                 "client_fee": client_fee.as_dict(),
+                "item_ref": item_ref,
+                "covered": covered.as_dict(),
+            },
+        )
+    return posting.transaction
+
+
+@transaction.atomic
+def escrow_writeoff(
+    *, contract_ref: str, amount: Money, item_ref: str, reason: str, idempotency_key: str, actor
+) -> LedgerTransaction:
+    """Staff move money stuck in the escrow of a settled item to platform revenue."""
+    _money(amount, "amount")
+    _require_key(idempotency_key)
+    escrow = _existing_escrow(contract_ref, amount.currency)
+    revenue = _system_account(AccountKind.PLATFORM_REVENUE, amount.currency)
+    posting = ledger.post(
+        kind=TransactionKind.ESCROW_WRITEOFF,
+        entries=[(escrow, -amount, item_ref), (revenue, amount)],
+        reference=contract_ref,
+        idempotency_key=idempotency_key,
+        memo=reason[:500],
+        actor=actor,
+    )
+    if posting.created:
+        _record(
+            actor=actor,
+            action="escrow_written_off",
+            txn=posting.transaction,
+            payload={
+                "contract_ref": contract_ref,
+                "item_ref": item_ref,
+                "amount": amount.as_dict(),
+                "reason": reason[:500],
             },
         )
     return posting.transaction
@@ -355,9 +407,10 @@ def escrow_split(
     fee_bps: int,
     idempotency_key: str,
     amount: Money | None = None,
+    item_ref: str = "",
     actor=None,
 ) -> LedgerTransaction:
-    """Resolve (part of) an escrow between both sides, e.g. after a dispute.
+    """Resolve (part of) an escrow item between both sides, e.g. after a dispute.
 
     ``to_provider + to_client`` must equal ``amount``, the escrow amount being resolved
     (the whole escrow balance when ``amount`` is None). The provider's part pays the
@@ -381,8 +434,8 @@ def escrow_split(
         if to_provider.minor
         else []
     )
-    entries = _nonzero([(escrow, -resolved), *share, *refund])
-    locked = ledger.lock_accounts(account for account, _amount in entries)
+    entries = _nonzero([(escrow, -resolved, item_ref), *share, *refund])
+    locked = ledger.lock_accounts(entry[0] for entry in entries)
     if (first := ledger.replayed(idempotency_key, kind=kind, reference=contract_ref)) is not None:
         return first
     expected = amount if amount is not None else locked[escrow.pk].balance_money

@@ -48,6 +48,7 @@ urlpatterns = [
     path("staff/payments/<uuid:payment_id>/", views.staff_payment_view, name="staff-payment"),
     path("staff/disputes/<uuid:dispute_id>/", views.staff_dispute_view, name="staff-dispute"),
     path("staff/ledger/", views.staff_accounts_view, name="staff-accounts"),
+    path("staff/stuck/", views.staff_stuck_view, name="staff-stuck"),
     path("staff/ledger/<uuid:account_id>/", views.staff_account_view, name="staff-account"),
     # The sandbox provider's hosted pages (a real provider serves these itself).
     path(

@@ -20,7 +20,7 @@ from craftwork.core.errors import DomainError
 from craftwork.core.files import private_file_response
 from craftwork.core.money import CURRENCIES, Money
 
-from . import checkout, disputes, payouts, receipts, refunds, selectors
+from . import checkout, disputes, payouts, receipts, refunds, selectors, stuck
 from .fees import fee_breakdown
 from .forms import (
     DisputeOpenForm,
@@ -28,6 +28,7 @@ from .forms import (
     DisputeRespondForm,
     HistoryFilterForm,
     RefundForm,
+    StuckBalanceForm,
     WithdrawForm,
     add_domain_error,
     to_money,
@@ -433,8 +434,36 @@ def staff_home_view(request):
         "failed_events": selectors.staff_webhook_events(request.user).filter(
             status__in=["failed", "dead", "parked"]
         )[:20],
+        "stuck_count": len(stuck.stuck_balances()),
     }
     return render(request, "payments/staff/home.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_stuck_view(request):
+    """The queue of money stuck in escrow for settled items, with the ways out."""
+    form = StuckBalanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = stuck.stuck_balance_resolve(
+                actor=request.user,
+                idempotency_key=request.POST.get("idempotency_key") or str(uuid.uuid4()),
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s of %(title)s: done.")
+                % {"amount": moved.amount.format(), "title": moved.item_title},
+            )
+            return redirect("payments:staff-stuck")
+    elif request.method == "POST":
+        messages.error(request, _("Give a reason and choose what to do."))
+    context = {"balances": stuck.stuck_balances(), "idempotency_key": uuid.uuid4()}
+    return render(request, "payments/staff/stuck.html", context)
 
 
 @staff_required
@@ -468,11 +497,14 @@ def staff_payment_view(request, payment_id):
                     amount=amount,
                     reason=form.cleaned_data["reason"],
                     idempotency_key=request.POST.get("idempotency_key") or str(uuid.uuid4()),
+                    cover=form.cleaned_data["cover"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
                 if exc.code in ("refund_exceeds_paid", "insufficient_funds", "currency_mismatch"):
                     form.add_error("amount", exc.message)
+                elif exc.code in ("refund_exceeds_held", "no_provider_to_recover"):
+                    form.add_error("cover", exc.message)
             else:
                 messages.success(request, _("The refund was requested."))
                 return redirect("payments:staff-payment", payment.pk)

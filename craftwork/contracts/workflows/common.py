@@ -54,6 +54,18 @@ def contract_started_or_funded(ctx) -> None:
         raise InvalidTransition(_("The contract is not funded yet."), code="contract_not_funded")
 
 
+def held_or_refuse(contract, item=None):
+    """What the item holds in escrow; a dispute about an item holding nothing is refused."""
+    from ..escrow import held
+
+    amount = held(contract, item)
+    if not amount.is_positive:
+        raise InvalidTransition(
+            _("Nothing of this is held in escrow any more."), code="nothing_held"
+        )
+    return amount
+
+
 # --- effects ----------------------------------------------------------------------------------
 
 
@@ -86,7 +98,7 @@ def open_contract_dispute(ctx, record) -> None:
     dispute = disputes.open_for_subject(
         contract,
         subject_ref=f"contract:{contract.pk}",
-        amount=contract.amount,
+        amount=held_or_refuse(contract),
         actor=ctx.actor,
         reason=ctx.note,
         evidence_text=str(ctx.params.get("evidence_text", "")),
@@ -104,6 +116,38 @@ def resolved_completed(ctx) -> None:
 @money_effect("Moved by staff's dispute decision in payments (refund)")
 def resolved_cancelled(ctx) -> None:
     mark_cancelled(ctx)
+
+
+def record_chargeback(ctx, record) -> None:
+    """``record`` (the milestone, gig order or session booking) keeps which chargeback froze it."""
+    record.dispute_ref = f"chargeback:{ctx.params.get('chargeback_id', '')}"[:64]
+    record.save(update_fields=["dispute_ref"])
+
+
+def outside_money_transitions(
+    sources, *, frozen, resumed, refunded, on_freeze, on_refunded=None, then=()
+) -> list[Transition]:
+    """How an item follows money moved outside its process (docs/money.md): a refund by staff
+    or at the payment provider that leaves nothing held ends it (``refund_outside``); a card
+    chargeback freezes it (``chargeback``) until the bank decides: money still held resumes
+    it, nothing left ends it as refunded. Payments moved the money; these only follow."""
+    T = Transition
+    return [
+        T("refund_outside", sources, refunded, {"system"}, effect=on_refunded, then=then,
+          label=_lazy("Refunded by staff or at the payment provider"),
+          doc="Payments refunded all it held (`payments.refund_requested`, origin staff or "
+              "provider)"),
+        T("chargeback", sources, frozen, {"system"}, effect=on_freeze, then=then,
+          label=_lazy("Frozen by a card chargeback"),
+          doc="`payments.chargeback_opened` for the payment that funded it: frozen until the "
+              "bank decides"),
+        T("chargeback_resume", [frozen], resumed, {"system"}, then=then,
+          label=_lazy("Chargeback closed, work continues"),
+          doc="`payments.chargeback_closed` with money still held (won, or only part taken)"),
+        T("chargeback_refunded", [frozen], refunded, {"system"}, effect=on_refunded, then=then,
+          label=_lazy("Chargeback lost: refunded to the client"),
+          doc="`payments.chargeback_closed` with nothing held any more"),
+    ]  # fmt: skip
 
 
 def dispute_resolutions() -> list[Transition]:

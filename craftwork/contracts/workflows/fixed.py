@@ -86,11 +86,18 @@ def create_delivery(ctx) -> None:
     )
 
 
-@money_effect("Escrow → freelancer: milestone amount less the platform fee (once per milestone)")
+@money_effect(
+    "Escrow → freelancer: what the milestone holds (its amount, less any refund made outside "
+    "the contract flow) less the platform fee (once per milestone)"
+)
 def release_milestone(ctx) -> None:
-    milestone = ctx.obj
-    escrow.release(ctx.contract, milestone.amount, key=f"release:{milestone.ref}", actor=ctx.actor)
-    milestone.released_minor = milestone.amount_minor
+    milestone, contract = ctx.obj, ctx.contract
+    amount = escrow.held(contract, milestone)
+    if amount.is_positive:
+        escrow.release(
+            contract, amount, key=f"release:{milestone.ref}", actor=ctx.actor, item=milestone
+        )
+    milestone.released_minor = amount.minor
     milestone.save(update_fields=["released_minor"])
 
 
@@ -136,7 +143,9 @@ def cancel_milestone(ctx) -> None:
     if ctx.from_state not in WORKING:
         return  # nothing of this milestone is in escrow
     to_client, to_provider = cancellation_shares(
-        contract, milestone.amount, cancelled_by=ctx.params.get("cancelled_by", "staff")
+        contract,
+        escrow.held(contract, milestone),
+        cancelled_by=ctx.params.get("cancelled_by", "staff"),
     )
     escrow.settle(
         contract,
@@ -145,6 +154,7 @@ def cancel_milestone(ctx) -> None:
         key=f"cancel:{milestone.ref}",
         reason=ctx.note or "contract cancelled",
         actor=ctx.actor,
+        item=milestone,
     )
     milestone.refunded_minor, milestone.released_minor = to_client.minor, to_provider.minor
     milestone.save(update_fields=["refunded_minor", "released_minor"])
@@ -267,6 +277,10 @@ milestone_process = Process(
           label=_lazy("Dispute resolved: split"), then=(sync_contract,)),
         T("cancel", [M.PROPOSED, M.PENDING_FUNDING, *sorted(WORKING)], M.CANCELLED, {"system"},
           effect=cancel_milestone, label=_lazy("Cancelled with the contract")),
+        *common.outside_money_transitions(
+            sorted(HELD), frozen=M.DISPUTED, resumed=M.FUNDED, refunded=M.REFUNDED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, ctx.obj), then=(sync_contract,),
+        ),
     ],
 )  # fmt: skip
 

@@ -202,26 +202,31 @@ def count_revision(ctx) -> None:
 @money_effect("Escrow → seller: the order amount less the platform fee (once per order)")
 def release_order(ctx) -> None:
     contract = ctx.contract
-    escrow.release(contract, contract.amount, key=f"release:{order_ref(contract)}", actor=ctx.actor)
+    amount = escrow.held(contract)
+    if amount.is_positive:
+        escrow.release(contract, amount, key=f"release:{order_ref(contract)}", actor=ctx.actor)
     common.mark_completed(ctx)
 
 
 @money_effect("Escrow → buyer: the whole order amount is refunded")
 def refund_late_order(ctx) -> None:
     contract = ctx.contract
-    escrow.refund(
-        contract,
-        contract.amount,
-        key=f"refund:{order_ref(contract)}",
-        reason=ctx.note or "late order cancelled",
-        actor=ctx.actor,
-    )
+    amount = escrow.held(contract)
+    if amount.is_positive:
+        escrow.refund(
+            contract,
+            amount,
+            key=f"refund:{order_ref(contract)}",
+            reason=ctx.note or "late order cancelled",
+            actor=ctx.actor,
+        )
     common.mark_cancelled(ctx)
 
 
 def cancel_shares(contract, role: str) -> tuple[Money, Money]:
-    """``(to_buyer, to_seller)`` when ``role`` cancels (the fixed-price rules)."""
-    return cancellation_shares(contract, contract.amount, cancelled_by=role)
+    """``(to_buyer, to_seller)`` of what the order still holds when ``role`` cancels (the
+    fixed-price rules)."""
+    return cancellation_shares(contract, escrow.held(contract), cancelled_by=role)
 
 
 @money_effect(
@@ -352,5 +357,11 @@ gig_process = Process(
           doc=NOTES["dispute"],
           event="contracts.disputed", style="danger"),
         *common.dispute_resolutions(),
+        *common.outside_money_transitions(
+            [C.AWAITING_REQUIREMENTS, C.IN_PROGRESS, C.LATE, C.DELIVERED], frozen=C.DISPUTED,
+            resumed=C.IN_PROGRESS, refunded=C.CANCELLED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, order_of(ctx)),
+            on_refunded=common.mark_cancelled,
+        ),
     ],
 )  # fmt: skip

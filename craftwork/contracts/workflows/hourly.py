@@ -86,7 +86,13 @@ def record_rejection(ctx) -> None:
 )
 def pay_timesheet(ctx) -> None:
     timesheet = ctx.obj
-    escrow.release(ctx.contract, timesheet.amount, key=f"release:{timesheet.ref}", actor=ctx.actor)
+    escrow.release(
+        ctx.contract,
+        timesheet.amount,
+        key=f"release:{timesheet.ref}",
+        actor=ctx.actor,
+        item=timesheet,
+    )
     timesheet.payment_ref = str(ctx.params.get("payment_ref", ""))[:64]
     timesheet.save(update_fields=["payment_ref"])
 

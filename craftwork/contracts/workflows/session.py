@@ -90,7 +90,7 @@ class CancelPreview:
 
 
 def cancellation_preview(contract, booking, role: str, now) -> CancelPreview:
-    amount = contract.amount
+    amount = escrow.held(contract)  # the price, less any refund made outside the contract flow
     zero = Money.zero(amount.currency)
     if role == "provider":
         return CancelPreview(amount, zero, "mentor", _("The client is refunded in full."))
@@ -163,9 +163,9 @@ def client_before_start(ctx) -> None:
 
 def _release(ctx) -> None:
     contract = ctx.contract
-    escrow.release(
-        contract, contract.amount, key=f"release:{session_ref(contract)}", actor=ctx.actor
-    )
+    amount = escrow.held(contract)
+    if amount.is_positive:
+        escrow.release(contract, amount, key=f"release:{session_ref(contract)}", actor=ctx.actor)
 
 
 @money_effect("Escrow → mentor: the session price less the platform fee (once per session)")
@@ -222,13 +222,24 @@ def mentor_absent(ctx) -> None:
 @money_effect("Escrow → client: the session price is refunded in full")
 def refund_absence(ctx) -> None:
     contract = ctx.contract
-    escrow.refund(
-        contract,
-        contract.amount,
-        key=f"refund:{session_ref(contract)}",
-        reason="mentor absent",
-        actor=ctx.actor,
-    )
+    amount = escrow.held(contract)
+    if amount.is_positive:
+        escrow.refund(
+            contract,
+            amount,
+            key=f"refund:{session_ref(contract)}",
+            reason="mentor absent",
+            actor=ctx.actor,
+        )
+
+
+def refunded_outside(ctx) -> None:
+    """Refunded in full outside the session's process: the slot is free again."""
+    from craftwork.catalog.services import slot_release
+
+    booking = booking_of(ctx)
+    slot_release(reservation=booking.reservation, actor=None, reason="session refunded")
+    common.mark_cancelled(ctx)
 
 
 @money_effect("The session price is frozen: a payments dispute is opened for it")
@@ -316,5 +327,11 @@ session_process = Process(
           doc=NOTES["contest_absence"],
           event="contracts.disputed", style="danger"),
         *common.dispute_resolutions(),
+        *common.outside_money_transitions(
+            [C.SCHEDULED, C.ABSENCE_REPORTED], frozen=C.DISPUTED, resumed=C.SCHEDULED,
+            refunded=C.CANCELLED,
+            on_freeze=lambda ctx: common.record_chargeback(ctx, booking_of(ctx)),
+            on_refunded=refunded_outside,
+        ),
     ],
 )  # fmt: skip

@@ -7,6 +7,8 @@ and a concurrent withdraw/close therefore queue on the job instead of deadlockin
 from django.utils.translation import gettext as _
 
 from craftwork.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from craftwork.core.money import Money
+from craftwork.payments.fees import check_chargeable
 
 from ..models import Job, JobInvitation, JobStatus, Proposal
 from ..process import refusal
@@ -31,6 +33,14 @@ def lock_invitation(pk) -> JobInvitation:
     if invitation is None:
         raise NotFound(_("Invitation not found."))
     return invitation
+
+
+def require_chargeable(job: Job, cleaned: dict) -> dict:
+    """A fixed price becomes the contract's milestone, paid in one charge: refuse at once an
+    amount that could never be funded (``amount_not_chargeable`` on ``amount``)."""
+    if cleaned.get("amount") is not None:
+        check_chargeable(Money(cleaned["amount"], job.currency), job.category.slug)
+    return cleaned
 
 
 def is_user(actor, user_id) -> bool:

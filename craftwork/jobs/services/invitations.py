@@ -24,6 +24,7 @@ from ._common import (
     is_user,
     lock_invitation,
     lock_job,
+    require_chargeable,
     require_hiring,
     require_job_owner,
 )
@@ -80,6 +81,7 @@ def invitation_send(
             },
             budget_type=locked.budget_type,
         )
+        require_chargeable(locked, cleaned)
         _check_invitee(locked, freelancer)
         try:
             with transaction.atomic():

@@ -38,6 +38,7 @@ from ._common import (
     lock_job,
     lock_proposal,
     proposal_payload,
+    require_chargeable,
     require_freelancer,
     require_hiring,
     require_job_owner,
@@ -110,6 +111,7 @@ def proposal_submit(
             locked = lock_job(job.pk)  # a double submit queues here and then sees the first
             _check_can_bid(locked, actor)
             cleaned = validation.clean_proposal(data, budget_type=locked.budget_type)
+            require_chargeable(locked, cleaned)
             proposal = Proposal.objects.create(
                 job=locked, freelancer=actor, currency=locked.currency, **cleaned
             )
@@ -163,6 +165,7 @@ def proposal_update(*, actor, proposal: Proposal, **fields) -> Proposal:
         if "amount" in fields or "hourly_rate" in fields:
             current.update(amount=None, hourly_rate=None)  # the new price replaces the old
         cleaned = validation.clean_proposal({**current, **fields}, budget_type=job.budget_type)
+        require_chargeable(job, cleaned)
         changed = [name for name in PROPOSAL_FIELDS if cleaned[name] != getattr(locked, name)]
         for name in changed:
             setattr(locked, name, cleaned[name])

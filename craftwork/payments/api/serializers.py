@@ -312,6 +312,11 @@ class WithdrawalInputSerializer(MoneyInputSerializer):
 
 class CardRefundInputSerializer(MoneyInputSerializer):
     reason = serializers.CharField(max_length=500)
+    # Who pays back what the payment's escrow item no longer holds (released money);
+    # without it such a refund is refused with refund_exceeds_held.
+    cover = serializers.ChoiceField(
+        choices=Refund.Cover.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class DisputeOpenInputSerializer(MoneyInputSerializer):
@@ -342,3 +347,21 @@ class EntryFilterSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["in", "out"], required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+
+
+class StuckBalanceSerializer(serializers.Serializer):
+    escrow_ref = serializers.CharField()
+    item_ref = serializers.CharField()
+    item_title = serializers.CharField()
+    amount = MoneyOutField()
+    contract_title = serializers.CharField(source="view.title")
+    contract_state = serializers.CharField(source="view.state")
+    closed = serializers.BooleanField(source="view.closed")
+    url = serializers.CharField(source="view.url")
+
+
+class StuckBalanceResolveInputSerializer(StrictSerializer):
+    escrow_ref = serializers.CharField(max_length=200)
+    item_ref = serializers.CharField(max_length=200, allow_blank=True)
+    action = serializers.ChoiceField(choices=["refund", "release", "writeoff"])
+    reason = serializers.CharField(max_length=500)

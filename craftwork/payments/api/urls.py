@@ -36,6 +36,16 @@ urlpatterns = [
     path("staff/payments/<uuid:pk>/refunds/", views.StaffRefundView.as_view(), name="staff-refund"),
     path("staff/accounts/", views.StaffAccountListView.as_view(), name="staff-account-list"),
     path(
+        "staff/stuck-balances/",
+        views.StaffStuckBalanceListView.as_view(),
+        name="staff-stuck-balances",
+    ),
+    path(
+        "staff/stuck-balances/resolve/",
+        views.StaffStuckBalanceResolveView.as_view(),
+        name="staff-stuck-balance-resolve",
+    ),
+    path(
         "staff/accounts/<uuid:pk>/entries/",
         views.StaffAccountEntriesView.as_view(),
         name="staff-account-entries",

@@ -18,7 +18,7 @@ from craftwork.core.files import private_file_response
 from craftwork.core.idempotency import HEADER, idempotent
 from craftwork.core.money import CURRENCIES, Money
 
-from .. import checkout, disputes, payouts, receipts, refunds, selectors
+from .. import checkout, disputes, payouts, receipts, refunds, selectors, stuck
 from ..fees import fee_breakdown
 from ..subjects import resolve_subject
 from ..webhooks import webhook_receive
@@ -443,8 +443,40 @@ class StaffRefundView(APIView):
             amount=data.validated_data["money"],
             reason=data.validated_data["reason"],
             idempotency_key=_key(request),
+            cover=data.validated_data["cover"],
         )
         return Response(s.CardRefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+
+class StaffStuckBalanceListView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        responses=s.StuckBalanceSerializer(many=True),
+        summary="Money stuck in escrow for settled items (staff)",
+    )
+    def get(self, request):
+        balances = stuck.stuck_balances()
+        return Response(s.StuckBalanceSerializer(balances, many=True).data)
+
+
+class StaffStuckBalanceResolveView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        request=s.StuckBalanceResolveInputSerializer,
+        responses={200: s.StuckBalanceSerializer},
+        parameters=[IDEMPOTENCY],
+        summary="Refund, release or write off a stuck escrow balance (staff)",
+    )
+    @idempotent
+    def post(self, request):
+        data = s.StuckBalanceResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = stuck.stuck_balance_resolve(
+            actor=request.user, idempotency_key=_key(request), **data.validated_data
+        )
+        return Response(s.StuckBalanceSerializer(moved).data)
 
 
 class StaffAccountListView(_ListView):

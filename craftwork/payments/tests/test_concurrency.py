@@ -193,9 +193,11 @@ class World:
         self.lock = threading.Lock()
         self.clients, self.providers = clients, providers
         self.contracts: list[tuple[str, object, str]] = []
+        self.items: dict[str, list[str]] = {}  # escrow ref -> its items (milestones, say)
         self.pending_payouts: list[Payout] = []
         self.done: list[tuple] = []  # (service, kwargs, first result pk) for replays
         self.escrow = Counter()
+        self.held = Counter()  # (escrow ref, item) -> what the item holds
         self.revenue = Counter()
         self.earned = Counter()
         self.paid_out: dict = {}  # payout pk -> (user pk, currency, amount)
@@ -221,6 +223,10 @@ def _fund(world, rng):
             if existing
             else (contract_ref(), rng.choice(world.clients), rng.choice(CURRENCIES))
         )
+        items = world.items.setdefault(ref, [])
+        if not items or rng.random() < 0.5:  # a new milestone, or more money for one
+            items.append(f"milestone:{len(items) + 1}")
+        item = rng.choice(items)
     amount = Money(rng.randint(100, 50_000), currency)
     fee = Money(rng.choice([0, amount.minor // 20]), currency)
     kwargs = {
@@ -229,10 +235,16 @@ def _fund(world, rng):
         "amount": amount,
         "client_fee": fee,
         "idempotency_key": key(),
+        "item_ref": item,
     }
     txn = services.escrow_fund(**kwargs)
     world.record(
-        services.escrow_fund, kwargs, txn, escrow={ref: amount.minor}, revenue={currency: fee.minor}
+        services.escrow_fund,
+        kwargs,
+        txn,
+        escrow={ref: amount.minor},
+        held={(ref, item): amount.minor},
+        revenue={currency: fee.minor},
     )
     if not existing:
         with world.lock:
@@ -240,14 +252,18 @@ def _fund(world, rng):
 
 
 def _pick_contract(world, rng):
+    """A funded contract and one of its items (the operation may ask more than it holds)."""
     with world.lock:
-        return rng.choice(world.contracts) if world.contracts else None
+        if not world.contracts:
+            return None
+        ref, client, currency = rng.choice(world.contracts)
+        return ref, client, currency, rng.choice(world.items[ref])
 
 
 def _release(world, rng):
     if (picked := _pick_contract(world, rng)) is None:
         return False
-    ref, _client, currency = picked
+    ref, _client, currency, item = picked
     provider = rng.choice(world.providers)
     amount = Money(rng.randint(1, 20_000), currency)
     fee_bps = rng.choice([0, 500, 1000, 2000])
@@ -257,6 +273,7 @@ def _release(world, rng):
         "amount": amount,
         "fee_bps": fee_bps,
         "idempotency_key": key(),
+        "item_ref": item,
     }
     txn = services.escrow_release(**kwargs)
     fee, net = amount.split_fee(fee_bps)
@@ -265,6 +282,7 @@ def _release(world, rng):
         kwargs,
         txn,
         escrow={ref: -amount.minor},
+        held={(ref, item): -amount.minor},
         revenue={currency: fee.minor},
         earned={(provider.pk, currency): net.minor},
     )
@@ -273,17 +291,29 @@ def _release(world, rng):
 def _refund(world, rng):
     if (picked := _pick_contract(world, rng)) is None:
         return False
-    ref, client, currency = picked
+    ref, client, currency, item = picked
     amount = Money(rng.randint(1, 20_000), currency)
-    kwargs = {"contract_ref": ref, "client": client, "amount": amount, "idempotency_key": key()}
+    kwargs = {
+        "contract_ref": ref,
+        "client": client,
+        "amount": amount,
+        "idempotency_key": key(),
+        "item_ref": item,
+    }
     txn = services.escrow_refund(**kwargs)
-    world.record(services.escrow_refund, kwargs, txn, escrow={ref: -amount.minor})
+    world.record(
+        services.escrow_refund,
+        kwargs,
+        txn,
+        escrow={ref: -amount.minor},
+        held={(ref, item): -amount.minor},
+    )
 
 
 def _split(world, rng):
     if (picked := _pick_contract(world, rng)) is None:
         return False
-    ref, client, currency = picked
+    ref, client, currency, item = picked
     provider = rng.choice(world.providers)
     total = rng.randint(2, 20_000)
     to_provider = Money(rng.randint(0, total), currency)
@@ -298,6 +328,7 @@ def _split(world, rng):
         "fee_bps": fee_bps,
         "idempotency_key": key(),
         "amount": amount,
+        "item_ref": item,
     }
     txn = services.escrow_split(**kwargs)
     fee, net = to_provider.split_fee(fee_bps)
@@ -306,6 +337,7 @@ def _split(world, rng):
         kwargs,
         txn,
         escrow={ref: -total},
+        held={(ref, item): -total},
         revenue={currency: fee.minor},
         earned={(provider.pk, currency): net.minor},
     )
@@ -408,9 +440,17 @@ def test_randomized_operations_keep_the_ledger_exact(settings):
     assert world.outcomes["_release_refused"] > 0 and world.outcomes["_withdraw_refused"] > 0
     assert world.outcomes["replayed"] > 30
 
+    assert world.outcomes["_refund_refused"] > 0 and world.outcomes["_split_refused"] > 0
     assert_ledger_consistent()
     for ref, _client, currency in world.contracts:
         assert selectors.escrow_balance(ref, currency).minor == world.escrow[ref], ref
+        # Escrow per contract = the sum of its held items; no item ever gave another's money.
+        items = selectors.escrow_items(ref, currency)
+        assert set(items) <= set(world.items[ref]), ref
+        for item in world.items[ref]:
+            held = items.get(item, Money.zero(currency)).minor
+            assert held == world.held[(ref, item)] >= 0, (ref, item)
+        assert sum(world.held[(ref, item)] for item in world.items[ref]) == world.escrow[ref]
     for currency in CURRENCIES:
         revenue = ledger.find_account(AccountKind.PLATFORM_REVENUE, currency)
         assert ledger.balance(revenue).minor == world.revenue[currency]

@@ -200,6 +200,7 @@ def test_released_money_cannot_be_refunded():
         amount=usd(8_000),
         fee_bps=1000,
         idempotency_key="rel",
+        item_ref=payment.reference,
     )
     with pytest.raises(InsufficientFunds):
         checkout.refund_for_escrow(

@@ -340,6 +340,7 @@ def test_lost_chargeback_after_release_is_a_platform_loss(django_capture_on_comm
         amount=payment.amount,
         fee_bps=1000,
         idempotency_key="rel-1",
+        item_ref=payment.reference,
     )
     with django_capture_on_commit_callbacks(execute=True):
         dispute = engine.open_dispute(payment.provider_intent_id)

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             f"Checked {report.accounts} accounts, {report.transactions} transactions, "
             f"{report.entries} entries."
         )
+        self._stuck(report.stuck)
         if report.ok:
             self.stdout.write(self.style.SUCCESS("Ledger reconciled: no differences."))
             return
@@ -26,3 +27,18 @@ class Command(BaseCommand):
         if len(report.problems) > MAX_LISTED:
             self.stderr.write(f"... and {len(report.problems) - MAX_LISTED} more.")
         raise CommandError(f"Ledger reconciliation found {len(report.problems)} problem(s).")
+
+    def _stuck(self, stuck) -> None:
+        """Money held for settled items: not a ledger fault, a job for staff (the queue at
+        /payments/staff/stuck/)."""
+        if not stuck:
+            return
+        self.stdout.write(
+            self.style.WARNING(f"{len(stuck)} stuck escrow balance(s) need staff action:")
+        )
+        for balance in stuck[:MAX_LISTED]:
+            self.stdout.write(
+                f"  {balance.escrow_ref} {balance.item_ref or '(whole)'}: "
+                f"{balance.amount.to_decimal_string()} {balance.amount.currency} "
+                f"({balance.view.title}, {balance.view.state})"
+            )
