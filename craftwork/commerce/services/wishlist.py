@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from craftwork.core.errors import NotFound
+from craftwork.core.errors import Conflict, NotFound
 
 from ..errors import WishlistFull
 from ..models import MAX_WISHLIST_ITEMS, CartLine, WishlistItem
@@ -36,8 +36,11 @@ def wishlist_add(*, user, kind, ref, actor, check: bool = True) -> WishlistItem:
         try:
             with transaction.atomic():
                 return WishlistItem.objects.create(user=user, **fields)
-        except IntegrityError:  # saved by a concurrent request
-            return WishlistItem.objects.get(user=user, kind=item.kind, ref=item.ref)
+        except IntegrityError:  # saved by a concurrent request (and perhaps removed since)
+            concurrent = saved.first()
+            if concurrent is None:
+                raise Conflict(code="wishlist_changed") from None
+            return concurrent
 
 
 def wishlist_remove(*, item: WishlistItem, actor) -> None:

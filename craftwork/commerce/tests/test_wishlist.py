@@ -90,3 +90,20 @@ def test_the_list_is_capped(buyer, monkeypatch):
     save(buyer, first.packages.first())
     with pytest.raises(WishlistFull):
         save(buyer, second.packages.first())
+
+
+def test_a_save_that_loses_a_race_to_a_save_and_a_remove_is_a_conflict(
+    buyer, package, monkeypatch
+):
+    """Another request saved the item (so ours hits the unique index) and a third removed it
+    before we looked: a clear 409, not a 500 from a lookup of a row that is gone."""
+    from django.db import IntegrityError
+
+    def lost_race(**fields):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(WishlistItem.objects, "create", lost_race)
+    with pytest.raises(DomainError) as error:
+        save(buyer, package)
+    assert (error.value.status_code, error.value.code) == (409, "wishlist_changed")
+    assert not WishlistItem.objects.exists()
