@@ -5,7 +5,6 @@ covered without touching this file."""
 import uuid
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
@@ -15,6 +14,7 @@ from rest_framework.test import APIClient
 from craftwork.catalog.models import Gig
 from craftwork.contracts.models import GigOrder
 from craftwork.contracts.tests.factories import gig_order
+from craftwork.core.tests.documents import pdf_upload
 
 pytestmark = pytest.mark.django_db
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -76,8 +76,7 @@ def _url(path: str, params: list, ids: dict) -> str:
 
 def _body(path: str) -> tuple[dict, str]:
     if path.endswith("/gig/deliver/"):
-        upload = SimpleUploadedFile("v1.pdf", b"%PDF-1.4\n% test\n", content_type="application/pdf")
-        return {"message": "Version 1", "files": [upload]}, "multipart"
+        return {"message": "Version 1", "files": [pdf_upload("v1.pdf")]}, "multipart"
     return {}, "json"
 
 
