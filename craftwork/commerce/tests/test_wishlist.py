@@ -92,9 +92,7 @@ def test_the_list_is_capped(buyer, monkeypatch):
         save(buyer, second.packages.first())
 
 
-def test_a_save_that_loses_a_race_to_a_save_and_a_remove_is_a_conflict(
-    buyer, package, monkeypatch
-):
+def test_a_save_that_loses_a_race_to_a_save_and_a_remove_is_a_conflict(buyer, package, monkeypatch):
     """Another request saved the item (so ours hits the unique index) and a third removed it
     before we looked: a clear 409, not a 500 from a lookup of a row that is gone."""
     from django.db import IntegrityError
