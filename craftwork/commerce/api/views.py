@@ -12,6 +12,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.params import choice_param
 from craftwork.core.idempotency import HEADER, idempotent
 
 from .. import selectors, services
@@ -326,4 +327,5 @@ class StaffCheckoutListApi(generics.ListAPIView):
     def get_queryset(self):
         if not self.request.user.is_staff:
             raise Http404
-        return selectors.staff_checkouts(status=self.request.query_params.get("status"))
+        status = choice_param(self.request, "status", CheckoutStatus.values)
+        return selectors.staff_checkouts(status=status)

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.params import choice_param
 from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.errors import ValidationFailed
 from craftwork.core.idempotency import idempotent
@@ -72,9 +73,8 @@ class ContractListApi(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = self.request.query_params
-        state = params.get("state") if params.get("state") in ContractState.values else None
-        role = params.get("role") if params.get("role") in ("client", "provider") else None
+        state = choice_param(self.request, "state", ContractState.values)
+        role = choice_param(self.request, "role", ("client", "provider"))
         return selectors.contracts_for(self.request.user, state=state, role=role)
 
 

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.params import choice_param
 from craftwork.core.api.parsers import MultiPartParser
 from craftwork.core.errors import ValidationFailed
 from craftwork.core.idempotency import idempotent
@@ -179,7 +180,7 @@ class StaffQueueApi(generics.ListAPIView):
             actor=self.request.user,
             status=None if wanted == "all" else wanted,
             document_type=params.get("document_type"),
-            kind=params.get("kind"),
+            kind=choice_param(self.request, "kind", DocumentKind.values),
             q=params.get("q"),
         )
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from craftwork.accounts.selectors import organization_for_member
+from craftwork.core.api.params import choice_param
 from craftwork.core.api.parsers import JSONParser, MultiPartParser
 from craftwork.core.errors import NotFound, ValidationFailed
 from craftwork.core.idempotency import idempotent
@@ -112,7 +113,7 @@ class MyJobsApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.own_jobs(
-            self.request.user, status=self.request.query_params.get(STATUS_PARAM)
+            self.request.user, status=choice_param(self.request, STATUS_PARAM, JobStatus.values)
         )
 
 
@@ -230,7 +231,9 @@ class JobProposalsApi(generics.ListAPIView):
 
     def get_queryset(self):
         job = selectors.own_job(self.request.user, self.kwargs["pk"])
-        return selectors.job_proposals(job, status=self.request.query_params.get(STATUS_PARAM))
+        return selectors.job_proposals(
+            job, status=choice_param(self.request, STATUS_PARAM, ProposalStatus.values)
+        )
 
     @extend_schema(
         summary="Proposals on my job, with each bidder's profile summary",
@@ -269,7 +272,8 @@ class MyProposalsApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.own_proposals(
-            self.request.user, status=self.request.query_params.get(STATUS_PARAM)
+            self.request.user,
+            status=choice_param(self.request, STATUS_PARAM, ProposalStatus.values),
         )
 
 
@@ -403,7 +407,9 @@ class JobInvitationsApi(generics.ListAPIView):
     def get_queryset(self):
         job = selectors.own_job(self.request.user, self.kwargs["pk"])
         return selectors.invitations_sent(
-            self.request.user, job=job, status=self.request.query_params.get(STATUS_PARAM)
+            self.request.user,
+            job=job,
+            status=choice_param(self.request, STATUS_PARAM, InvitationStatus.values),
         )
 
     @extend_schema(
@@ -453,7 +459,8 @@ class MyInvitationsApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.invitations_received(
-            self.request.user, status=self.request.query_params.get(STATUS_PARAM)
+            self.request.user,
+            status=choice_param(self.request, STATUS_PARAM, InvitationStatus.values),
         )
 
 
@@ -468,7 +475,8 @@ class SentInvitationsApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.invitations_sent(
-            self.request.user, status=self.request.query_params.get(STATUS_PARAM)
+            self.request.user,
+            status=choice_param(self.request, STATUS_PARAM, InvitationStatus.values),
         )
 
 

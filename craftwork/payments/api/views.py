@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from craftwork.core.api.pagination import StandardPagination
+from craftwork.core.api.params import choice_param
 from craftwork.core.errors import NotFound, ValidationFailed
 from craftwork.core.files import private_file_response
 from craftwork.core.idempotency import HEADER, idempotent
@@ -20,6 +21,7 @@ from craftwork.core.money import CURRENCIES, Money
 
 from .. import checkout, disputes, payouts, receipts, refunds, selectors, stuck
 from ..fees import fee_breakdown
+from ..models import AccountKind, Payment
 from ..subjects import resolve_subject
 from ..webhooks import webhook_receive
 from . import serializers as s
@@ -410,7 +412,10 @@ class StaffPaymentListView(_ListView):
     serializer_class = s.CheckoutPaymentSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str), OpenApiParameter("status", str)],
+        parameters=[
+            OpenApiParameter("q", str),
+            OpenApiParameter("status", str, enum=Payment.Status.values),
+        ],
         responses=s.CheckoutPaymentSerializer(many=True),
         summary="Every payment (staff)",
     )
@@ -418,7 +423,7 @@ class StaffPaymentListView(_ListView):
         payments = selectors.staff_payments(
             request.user,
             query=request.query_params.get("q", "")[:200],
-            status=request.query_params.get("status", ""),
+            status=choice_param(request, "status", Payment.Status.values, default=""),
         )
         return self.paginate(request, payments)
 
@@ -485,7 +490,7 @@ class StaffAccountListView(_ListView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str),
+            OpenApiParameter("kind", str, enum=AccountKind.values),
             OpenApiParameter("currency", str),
             OpenApiParameter("q", str),
         ],
@@ -495,7 +500,7 @@ class StaffAccountListView(_ListView):
     def get(self, request):
         accounts = selectors.staff_accounts(
             request.user,
-            kind=request.query_params.get("kind", ""),
+            kind=choice_param(request, "kind", AccountKind.values, default=""),
             currency=request.query_params.get("currency", ""),
             query=request.query_params.get("q", "")[:200],
         )

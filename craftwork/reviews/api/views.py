@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.core.api.params import choice_param
 from craftwork.core.api.parsers import MultiPartParser
 from craftwork.core.errors import NotFound
 
@@ -193,7 +194,9 @@ ROLE_PARAMETER = OpenApiParameter(
 
 
 def _user_role(request) -> str:
-    return SubjectType.CLIENT if request.query_params.get("role") == "client" else "provider"
+    return choice_param(
+        request, "role", [SubjectType.PROVIDER, SubjectType.CLIENT], default=SubjectType.PROVIDER
+    )
 
 
 @extend_schema(
