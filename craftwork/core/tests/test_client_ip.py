@@ -5,6 +5,7 @@ from django.test import RequestFactory
 
 from craftwork.core.context import client_ip, client_ip_from, client_ip_from_scope
 from craftwork.core.models import AuditLog
+from craftwork.core.tests.aio import run_async
 
 PUBLIC = "/api/v1/test/public/"
 
@@ -94,7 +95,6 @@ def test_the_audit_log_records_the_real_address(api_client, user, settings):
 
 
 def test_a_socket_runs_with_its_client_address_for_the_audit_log(settings):
-    import asyncio
 
     from craftwork.core.context import current_ip
     from craftwork.core.websocket import ClientAddressMiddleware
@@ -106,6 +106,6 @@ def test_a_socket_runs_with_its_client_address_for_the_audit_log(settings):
         seen.append(current_ip.get())
 
     scope = {"type": "websocket", "client": ("192.0.2.44", 1234), "headers": []}
-    asyncio.run(ClientAddressMiddleware(inner)(scope, None, None))
+    run_async(lambda: ClientAddressMiddleware(inner)(scope, None, None))
     assert seen == ["192.0.2.44"]
     assert current_ip.get() is None

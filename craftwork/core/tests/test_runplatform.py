@@ -2,7 +2,6 @@
 Celery workers it started, even though uvicorn re-raises the signal after its own shutdown; it
 prints the demo logins once, after the server has started; email links follow its port."""
 
-import asyncio
 import io
 import signal
 
@@ -10,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from craftwork.core.management.commands import runplatform
+from craftwork.core.tests.aio import run_async
 
 
 class FakeWorker:
@@ -62,7 +62,7 @@ def test_the_banner_with_the_demo_logins_comes_once_after_the_server_started(mon
         server.started = True
 
     monkeypatch.setattr(runplatform.uvicorn.Server, "startup", startup)
-    monkeypatch.setattr(runplatform._Server, "run", lambda server: asyncio.run(server.startup()))
+    monkeypatch.setattr(runplatform._Server, "run", lambda server: run_async(server.startup))
     monkeypatch.setenv("SITE_URL", "")
     out = io.StringIO()
     call_command("runplatform", "--no-worker", port=8123, stdout=out)

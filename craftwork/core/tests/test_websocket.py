@@ -2,7 +2,6 @@
 also work in a process where Playwright's sync API holds the main thread's loop."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,15 +14,11 @@ from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
 from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.core.realtime import push_to_user
+from craftwork.core.tests.aio import run_async
 from craftwork.core.websocket import user_group
 from craftwork.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_async(scenario):
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result(timeout=30)
 
 
 def communicator(path):

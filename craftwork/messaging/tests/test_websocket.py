@@ -6,7 +6,6 @@ so these tests also work in a process where Playwright's sync API holds the main
 import asyncio
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
@@ -17,6 +16,7 @@ from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
 from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.contracts.models import Contract
+from craftwork.core.tests.aio import run_async
 from craftwork.messaging import presence, services
 from craftwork.messaging.models import Message, Participant
 from craftwork.routing import websocket_urlpatterns
@@ -24,11 +24,6 @@ from craftwork.routing import websocket_urlpatterns
 from .factories import contract_conversation, job_conversation
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_async(scenario):
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result(timeout=30)
 
 
 def communicator(path):

@@ -2,9 +2,6 @@
 
 Each scenario runs in a thread with its own event loop (see craftwork/core/tests/test_websocket.py)."""
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
@@ -15,6 +12,7 @@ from craftwork.accounts.tests.conftest import websocket_ticket
 from craftwork.accounts.tests.factories import UserFactory
 from craftwork.accounts.websocket import SessionOrTicketAuthMiddleware
 from craftwork.core import events
+from craftwork.core.tests.aio import run_async
 from craftwork.notifications import services
 from craftwork.notifications.models import Notification
 from craftwork.routing import websocket_urlpatterns
@@ -23,11 +21,6 @@ from .conftest import TEST_EVENT
 from .factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_async(scenario):
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result(timeout=30)
 
 
 async def connect(user):
