@@ -149,12 +149,13 @@ def _run_and_store(record, run_view) -> tuple:
     return response, True
 
 
-def rendered(response: Response):
-    """The response body exactly as the API sends it, as JSON data (dates, decimals, UUIDs and
-    lazy texts become what DRF's renderer makes of them)."""
+def rendered(response: Response) -> str | None:
+    """The response body exactly as the API sends it, as JSON text (dates, decimals, UUIDs and
+    lazy texts become what DRF's renderer makes of them). Text, not a JSON column: PostgreSQL's
+    jsonb reorders keys, and a replay must be the same bytes as the first answer."""
     if response.data is None:
         return None
-    return json.loads(JSONRenderer().render(response.data))
+    return JSONRenderer().render(response.data).decode()
 
 
 def _release(record: IdempotencyRecord) -> None:
@@ -166,7 +167,8 @@ def _replay(record, fingerprint):
         raise IdempotencyKeyReused()
     if record.response_status is None:
         raise IdempotentRequestInProgress()
-    response = Response(record.response_body, status=record.response_status)
+    body = None if record.response_body is None else json.loads(record.response_body)
+    response = Response(body, status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response
 

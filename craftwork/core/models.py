@@ -91,7 +91,7 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=500)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
+    response_body = models.TextField(null=True, blank=True)  # JSON as rendered: see idempotency
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
