@@ -19,10 +19,13 @@ class TokenStatus(enum.Enum):
 
 
 class _ExpiringTokenGenerator(PasswordResetTokenGenerator):
-    """A signed link token that tells expired from invalid, with its own lifetime."""
+    """A signed link token that tells expired from invalid, with its own lifetime: the number of
+    seconds in the setting that ``timeout_setting`` names (read at each check)."""
+
+    timeout_setting = "PASSWORD_RESET_TIMEOUT"
 
     def timeout_seconds(self) -> int:
-        raise NotImplementedError
+        return getattr(settings, self.timeout_setting)
 
     def status(self, user, token) -> TokenStatus:
         if not (user and isinstance(token, str)):
@@ -55,8 +58,7 @@ class EmailVerificationTokenGenerator(_ExpiringTokenGenerator):
         verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
         return f"{user.pk}{user.email}{verified}{timestamp}"
 
-    def timeout_seconds(self) -> int:
-        return settings.EMAIL_VERIFICATION_TIMEOUT
+    timeout_setting = "EMAIL_VERIFICATION_TIMEOUT"
 
 
 class LoginLinkTokenGenerator(_ExpiringTokenGenerator):
@@ -68,8 +70,7 @@ class LoginLinkTokenGenerator(_ExpiringTokenGenerator):
         last_login = "" if user.last_login is None else user.last_login.replace(tzinfo=None)
         return f"{user.pk}{user.password}{last_login}{user.email}{timestamp}"
 
-    def timeout_seconds(self) -> int:
-        return settings.LOGIN_LINK_TIMEOUT
+    timeout_setting = "LOGIN_LINK_TIMEOUT"
 
 
 email_verification_token = EmailVerificationTokenGenerator()
