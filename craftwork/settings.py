@@ -562,6 +562,22 @@ SMS_BACKEND = env("SMS_BACKEND", "console")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
+# Web Push (notifications to browsers and the installed app). Keys from `manage.py webpush_keys`;
+# in development a pair is made on first use and kept in var/. Without keys push is off.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_KEY_FILE = VAR_DIR / "webpush-vapid.json" if DJANGO_ENV == "development" else None
+WEBPUSH_CONTACT = env("WEBPUSH_CONTACT", "mailto:support@craftwork.local")
+# Push services a browser's subscription may point at (the server POSTs there; nothing else).
+WEBPUSH_SERVICE_HOSTS = env_list(
+    "WEBPUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,android.googleapis.com,updates.push.services.mozilla.com,"
+    "*.push.services.mozilla.com,*.notify.windows.com,web.push.apple.com,*.push.apple.com",
+)
+WEBPUSH_ALLOW_HTTP_ENDPOINTS = env_bool("WEBPUSH_ALLOW_HTTP_ENDPOINTS", False)
+WEBPUSH_TTL_SECONDS = env_int("WEBPUSH_TTL_SECONDS", 60 * 60 * 24)
+WEBPUSH_TIMEOUT_SECONDS = env_int("WEBPUSH_TIMEOUT_SECONDS", 10)
+WEBPUSH_MAX_DEVICES = env_int("WEBPUSH_MAX_DEVICES", 10)
 
 # --- Payments ----------------------------------------------------------------------
 

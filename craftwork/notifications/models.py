@@ -9,6 +9,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
+    PUSH = "push", _("Push")
 
 
 class Notification(BaseModel):
@@ -145,3 +146,28 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.name}:{self.key}"
+
+
+class PushSubscription(BaseModel):
+    """One browser or installed app that agreed to receive Web Push for its user.
+
+    ``endpoint`` is the push service's capability URL for that browser; ``p256dh`` and ``auth``
+    are the browser's public key and secret the payload is encrypted to (RFC 8291). Whoever
+    holds the endpoint and keys holds the browser, so an endpoint belongs to at most one user.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(max_length=300, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="push_sub_user_created_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.endpoint[:40]}…"

@@ -18,7 +18,8 @@ about what they did themselves) unless ``include_actor=True``. ``title``, ``body
 are called once per recipient with the recipient's language active.
 
 ``default_channels`` are the channels a user gets until they change their preferences; by default
-in-app and email, plus SMS for urgent types. SMS is only offered for urgent types.
+in-app, email and web push (push reaches only the devices a user turned it on for), plus SMS for
+urgent types. SMS is only offered for urgent types.
 """
 
 import re
@@ -30,7 +31,9 @@ from django.core.exceptions import ImproperlyConfigured
 IN_APP = "in_app"
 EMAIL = "email"
 SMS = "sms"
-CHANNELS = (IN_APP, EMAIL, SMS)
+PUSH = "push"
+CHANNELS = (IN_APP, EMAIL, PUSH, SMS)
+EVERYDAY_CHANNELS = (IN_APP, EMAIL, PUSH)
 TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 Text = str | Callable | None
@@ -52,7 +55,7 @@ class NotificationType:
     @property
     def channels(self) -> tuple[str, ...]:
         """The channels a user may choose for this type."""
-        return CHANNELS if self.urgent else (IN_APP, EMAIL)
+        return CHANNELS if self.urgent else EVERYDAY_CHANNELS
 
     def render(self, part: str, event, user) -> str:
         value = getattr(self, part)
@@ -100,7 +103,7 @@ def notify_on(
 
 def _default_channels(type_name: str, urgent: bool, requested) -> frozenset:
     if requested is None:
-        return frozenset(CHANNELS if urgent else (IN_APP, EMAIL))
+        return frozenset(CHANNELS if urgent else EVERYDAY_CHANNELS)
     channels = frozenset(requested)
     unknown = channels - set(CHANNELS)
     if unknown:

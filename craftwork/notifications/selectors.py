@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from craftwork.core.errors import NotFound
 
 from . import preferences, registry
-from .models import DigestPreference, Notification, UserPhone
+from .models import DigestPreference, Notification, PushSubscription, UserPhone
 
 
 def notifications_for(user, *, unread: bool | None = None) -> QuerySet[Notification]:
@@ -68,3 +68,17 @@ def daily_digest_enabled(user) -> bool:
 
 def phone_for(user) -> UserPhone | None:
     return UserPhone.objects.filter(user=user).first()
+
+
+def push_subscriptions_for(user) -> QuerySet[PushSubscription]:
+    return PushSubscription.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def push_subscription_for(user, pk) -> PushSubscription:
+    try:
+        found = push_subscriptions_for(user).filter(pk=pk).first()
+    except (ValueError, DjangoValidationError):
+        found = None
+    if found is None:
+        raise NotFound(_("Device not found."))
+    return found

@@ -28,13 +28,14 @@ from craftwork.core.errors import DomainError, NotFound, PermissionDenied, Valid
 from craftwork.core.events import publish
 from craftwork.core.realtime import push_to_user
 
-from . import emails, preferences, registry, reminders, sms, tokens
+from . import emails, preferences, push, registry, reminders, sms, tokens
 from .models import (
     Channel,
     Delivery,
     DigestPreference,
     Notification,
     NotificationPreference,
+    PushSubscription,
     SentReminder,
     UserPhone,
 )
@@ -89,10 +90,11 @@ def notifications_create_for_event(*, event, registration) -> list[Notification]
     # The unique (event, recipient, type) constraint is the last word if two runs race.
     Notification.objects.bulk_create(candidates, ignore_conflicts=True)
     created = list(Notification.objects.filter(pk__in=[n.pk for n in candidates]))
+    pushable = _users_with_push_devices([n.recipient_id for n in created])
     deliveries = [
         delivery
         for notification in created
-        for delivery in _deliveries_for(notification, registration, stored)
+        for delivery in _deliveries_for(notification, registration, stored, pushable)
     ]
     Delivery.objects.bulk_create(deliveries)
     _after_commit_announce(created, deliveries)
@@ -148,10 +150,23 @@ def _safe_link(link: str) -> str:
     return ""
 
 
-def _deliveries_for(notification, registration, stored) -> list[Delivery]:
+def _users_with_push_devices(user_ids) -> set:
+    if not user_ids or not push.is_configured():
+        return set()
+    return set(
+        PushSubscription.objects.filter(user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _deliveries_for(notification, registration, stored, pushable) -> list[Delivery]:
+    """One delivery per channel the type offers; push only for people with a device for it."""
     now = timezone.now()
     result = []
     for channel in registration.channels:
+        if channel == Channel.PUSH and notification.recipient_id not in pushable:
+            continue
         enabled = preferences.is_enabled(
             registration, channel, stored.get((notification.recipient_id, channel))
         )
@@ -410,6 +425,9 @@ def _address(user, channel: str) -> str | None:
     if channel == Channel.SMS:
         phone = UserPhone.objects.filter(user=user, verified_at__isnull=False).first()
         return phone.number if phone else None
+    if channel == Channel.PUSH:
+        has_device = PushSubscription.objects.filter(user=user).exists()
+        return "push" if has_device and push.is_configured() else None
     return None
 
 
@@ -420,6 +438,8 @@ def _attempt(delivery: Delivery) -> DeliveryFailed | None:
     try:
         if delivery.channel == Channel.EMAIL:
             emails.send_notification_email(notification, address)
+        elif delivery.channel == Channel.PUSH:
+            push.deliver(notification)
         else:
             sms.send_sms(to=address, body=emails.notification_sms_text(notification))
     except Exception as exc:  # any backend error is recorded, then retried or given up
@@ -499,6 +519,55 @@ def digest_send(*, user_id, now=None) -> bool:
         # Sent inside the transaction: if sending fails, the day is not marked and a retry sends it.
         emails.send_digest_email(pref.user, items, total)
     return True
+
+
+# --- Web Push devices ---------------------------------------------------------------------------
+
+
+class PushNotConfigured(DomainError):
+    code = "push_not_configured"
+    status_code = 409
+    default_message = _("Push notifications are not set up on this site.")
+
+
+def push_subscription_save(*, actor, endpoint, p256dh, auth, user_agent="") -> PushSubscription:
+    """Register (or refresh) this browser for push. An endpoint is one browser: if another
+    account registered it before, the browser has changed hands and it moves to ``actor``."""
+    if not push.is_configured():
+        raise PushNotConfigured()
+    errors = {}
+    if not push.endpoint_allowed(endpoint):
+        errors["endpoint"] = [_("This is not the address of a known push service.")]
+    if not push.key_valid(p256dh, push.P256DH_BYTES):
+        errors["keys.p256dh"] = [_("Not a valid browser public key.")]
+    if not push.key_valid(auth, push.AUTH_BYTES):
+        errors["keys.auth"] = [_("Not a valid browser secret.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    fields = {"user": actor, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]}
+    with transaction.atomic():
+        subscription, created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint, defaults=fields
+        )
+        _trim_devices(actor)
+        if created:
+            audit(actor=actor, action="notifications.push_subscribed", target=subscription)
+    return subscription
+
+
+def _trim_devices(user) -> None:
+    """Keep the newest ``WEBPUSH_MAX_DEVICES``: an old browser nobody uses stops being pushed to."""
+    stale = PushSubscription.objects.filter(user=user).order_by("-updated_at", "-id")[
+        settings.WEBPUSH_MAX_DEVICES :
+    ]
+    PushSubscription.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+
+
+def push_subscription_delete(*, actor, subscription: PushSubscription) -> None:
+    if subscription.user_id != actor.pk:
+        raise NotFound(_("Device not found."))
+    audit(actor=actor, action="notifications.push_unsubscribed", target=subscription)
+    subscription.delete()
 
 
 # --- Mobile number for SMS --------------------------------------------------------------------

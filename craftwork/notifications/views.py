@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from craftwork.core.errors import DomainError, NotFound
 
-from . import registry, selectors, services
+from . import push, registry, selectors, services
 from .forms import PhoneForm, PhoneVerifyForm, add_domain_error
 
 PAGE_SIZE = 20
@@ -145,6 +145,8 @@ def _preferences_context(request, rows, phone, phone_form=None, verify_form=None
         "phone": phone,
         "phone_form": phone_form or PhoneForm(initial={"number": phone.number if phone else ""}),
         "verify_form": verify_form or PhoneVerifyForm(),
+        "push_key": getattr(push.vapid_keys(), "public_key", ""),
+        "push_devices": selectors.push_subscriptions_for(request.user),
     }
 
 
@@ -152,6 +154,7 @@ def _channel_labels() -> list[tuple[str, str]]:
     return [
         (registry.IN_APP, _("In the app")),
         (registry.EMAIL, _("Email")),
+        (registry.PUSH, _("Push")),
         (registry.SMS, _("SMS")),
     ]
 
@@ -191,6 +194,18 @@ def phone_verify_view(request):
 def phone_remove_view(request):
     services.phone_remove(actor=request.user)
     messages.success(request, _("Your mobile number is removed."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def push_device_remove_view(request, pk):
+    try:
+        subscription = selectors.push_subscription_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    services.push_subscription_delete(actor=request.user, subscription=subscription)
+    messages.success(request, _("That device no longer receives push notifications."))
     return redirect("notifications:preferences")
 
 

@@ -32,6 +32,7 @@ class ReadAllOutput(serializers.Serializer):
 class ChannelStateOutput(serializers.Serializer):
     in_app = serializers.BooleanField()
     email = serializers.BooleanField()
+    push = serializers.BooleanField(help_text="Web Push to the devices I turned it on for.")
     sms = serializers.BooleanField(required=False, help_text="Only for urgent types.")
 
 
@@ -40,7 +41,7 @@ class TypePreferenceOutput(serializers.Serializer):
     label = serializers.CharField()
     urgent = serializers.BooleanField()
     available_channels = serializers.ListField(
-        child=serializers.CharField(), help_text="in_app, email, and sms for urgent types."
+        child=serializers.CharField(), help_text="in_app, email, push, and sms for urgent types."
     )
     channels = ChannelStateOutput()
 
@@ -78,3 +79,37 @@ class PhoneInput(StrictSerializer):
 
 class PhoneVerifyInput(StrictSerializer):
     code = serializers.CharField(max_length=12, help_text="The 6-digit code sent by SMS.")
+
+
+class PushKeysInput(StrictSerializer):
+    p256dh = serializers.CharField(max_length=100, help_text="The browser's public key, base64url.")
+    auth = serializers.CharField(max_length=40, help_text="The browser's auth secret, base64url.")
+
+
+class PushSubscriptionInput(StrictSerializer):
+    """What ``PushSubscription.toJSON()`` gives in the browser (``expirationTime`` is ignored)."""
+
+    endpoint = serializers.URLField(max_length=1000)
+    keys = PushKeysInput()
+    expirationTime = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PushSubscriptionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    endpoint_host = serializers.SerializerMethodField()
+    user_agent = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_sent_at = serializers.DateTimeField(allow_null=True)
+
+    def get_endpoint_host(self, subscription) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(subscription.endpoint).hostname or ""
+
+
+class PushDevicesOutput(serializers.Serializer):
+    public_key = serializers.CharField(
+        allow_null=True,
+        help_text="The VAPID key to pass as applicationServerKey; null when push is off.",
+    )
+    devices = PushSubscriptionOutput(many=True)

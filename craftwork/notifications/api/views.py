@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from craftwork.core.errors import NotFound
 
-from .. import selectors, services
+from .. import push, selectors, services
 from . import serializers as s
 
 TAG = "notifications"
@@ -166,3 +166,55 @@ class PhoneVerifyApi(APIView):
         data = validated(s.PhoneVerifyInput, request)
         phone = services.phone_verify(actor=request.user, code=data["code"])
         return Response(s.PhoneOutput(phone).data)
+
+
+def _push_devices_response(user, status_code=200) -> Response:
+    keys = push.vapid_keys()
+    data = {
+        "public_key": keys.public_key if keys else None,
+        "devices": selectors.push_subscriptions_for(user),
+    }
+    return Response(s.PushDevicesOutput(data).data, status=status_code)
+
+
+class PushSubscriptionListApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="My devices that receive push notifications, and the key to subscribe another",
+        responses=s.PushDevicesOutput,
+    )
+    def get(self, request):
+        return _push_devices_response(request.user)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Turn on push notifications for this browser",
+        description=(
+            "Send the browser's PushSubscription (endpoint and keys). The endpoint must be on a "
+            "known push service. Sending the same endpoint again refreshes it."
+        ),
+        request=s.PushSubscriptionInput,
+        responses={201: s.PushDevicesOutput, 400: ERROR, 409: ERROR},
+    )
+    def post(self, request):
+        data = validated(s.PushSubscriptionInput, request)
+        services.push_subscription_save(
+            actor=request.user,
+            endpoint=data["endpoint"],
+            p256dh=data["keys"]["p256dh"],
+            auth=data["keys"]["auth"],
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        return _push_devices_response(request.user, status.HTTP_201_CREATED)
+
+
+class PushSubscriptionDetailApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Stop push notifications to one of my devices",
+        responses={204: None, 404: ERROR},
+    )
+    def delete(self, request, pk):
+        subscription = selectors.push_subscription_for(request.user, pk)
+        services.push_subscription_delete(actor=request.user, subscription=subscription)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -119,9 +119,13 @@ class TestPreferences:
     def test_get_shows_every_type_with_defaults(self, auth_client, test_type, urgent_type):
         body = auth_client.get(BASE + "preferences/").json()
         rows = {row["type"]: row for row in body["types"]}
-        assert rows["something_happened"]["channels"] == {"in_app": True, "email": True}
+        assert rows["something_happened"]["channels"] == {
+            "in_app": True,
+            "email": True,
+            "push": True,
+        }
         assert rows["something_urgent"]["urgent"] is True
-        assert rows["something_urgent"]["available_channels"] == ["in_app", "email", "sms"]
+        assert rows["something_urgent"]["available_channels"] == ["in_app", "email", "push", "sms"]
         assert rows["something_happened"]["label"] == "Something happened"
         assert body["daily_digest"] is False
         assert body["phone"] is None
@@ -141,7 +145,11 @@ class TestPreferences:
         )
         assert response.status_code == 200
         rows = {row["type"]: row for row in response.json()["types"]}
-        assert rows["something_happened"]["channels"] == {"in_app": True, "email": False}
+        assert rows["something_happened"]["channels"] == {
+            "in_app": True,
+            "email": False,
+            "push": True,
+        }
         assert response.json()["daily_digest"] is True
         response = auth_client.put(BASE + "preferences/", {}, format="json")
         assert response.status_code == 200

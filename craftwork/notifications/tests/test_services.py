@@ -65,9 +65,18 @@ class TestReading:
 class TestPreferences:
     def test_defaults_follow_the_registry(self, user, test_type, urgent_type):
         rows = {row["type"]: row for row in selectors.preference_matrix(user)}
-        assert rows["something_happened"]["channels"] == {"in_app": True, "email": True}
-        assert rows["something_urgent"]["channels"] == {"in_app": True, "email": True, "sms": True}
-        assert rows["something_urgent"]["available_channels"] == ["in_app", "email", "sms"]
+        assert rows["something_happened"]["channels"] == {
+            "in_app": True,
+            "email": True,
+            "push": True,
+        }
+        assert rows["something_urgent"]["channels"] == {
+            "in_app": True,
+            "email": True,
+            "push": True,
+            "sms": True,
+        }
+        assert rows["something_urgent"]["available_channels"] == ["in_app", "email", "push", "sms"]
 
     def test_only_choices_that_differ_from_the_default_are_stored(self, user, test_type):
         services.preferences_update(
