@@ -2,7 +2,9 @@ import pytest
 from django.utils.translation import get_language, gettext
 
 from craftwork.core import events
-from craftwork.notifications import registry, reminders, sms
+from craftwork.notifications import push, registry, reminders, sms
+
+from .pushservice import LocalPushService
 
 TEST_EVENT = "tests.something_happened"
 URGENT_EVENT = "tests.something_urgent"
@@ -67,3 +69,20 @@ def fire(committed):
             )
 
     return fire
+
+
+@pytest.fixture
+def vapid(settings):
+    """Web Push on, with fresh keys, to push services on 127.0.0.1 (``push_service``)."""
+    keys = push.generate_vapid_keys()
+    settings.WEBPUSH_VAPID_PUBLIC_KEY = keys.public_key
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = keys.private_key
+    settings.WEBPUSH_SERVICE_HOSTS = ["127.0.0.1"]
+    settings.WEBPUSH_ALLOW_HTTP_ENDPOINTS = True
+    return keys
+
+
+@pytest.fixture
+def push_service():
+    with LocalPushService() as service:
+        yield service

@@ -14,27 +14,11 @@ from craftwork.notifications import handlers, push, services
 from craftwork.notifications.models import Delivery, Notification, PushSubscription
 
 from .conftest import TEST_EVENT
-from .pushservice import BrowserKeys, LocalPushService
+from .pushservice import BrowserKeys
 
 pytestmark = pytest.mark.django_db
 Status = Delivery.Status
 API = "/api/v1/notifications/push-devices/"
-
-
-@pytest.fixture
-def vapid(settings):
-    keys = push.generate_vapid_keys()
-    settings.WEBPUSH_VAPID_PUBLIC_KEY = keys.public_key
-    settings.WEBPUSH_VAPID_PRIVATE_KEY = keys.private_key
-    settings.WEBPUSH_SERVICE_HOSTS = ["127.0.0.1"]
-    settings.WEBPUSH_ALLOW_HTTP_ENDPOINTS = True
-    return keys
-
-
-@pytest.fixture
-def push_service():
-    with LocalPushService() as service:
-        yield service
 
 
 def subscribe(user, endpoint, browser=None) -> tuple[PushSubscription, BrowserKeys]:
