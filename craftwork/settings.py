@@ -1,7 +1,7 @@
 """Craftwork settings: one module, driven by environment variables.
 
-Every external part has an embedded default (the "development" column of
-ARCHITECTURE.md section 2), so a bare machine runs the whole platform. Set
+Every external part has an embedded default (docs/architecture.md, "Engines behind
+interfaces"; production in docs/operations.md), so a bare machine runs the whole platform. Set
 ``DJANGO_ENV=production`` for the production profile; it refuses to start
 without a strong ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
