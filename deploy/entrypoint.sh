@@ -2,6 +2,12 @@
 # One image, several roles: the first argument says which.
 set -eu
 role="${1:-web}"
+# Per-process metric files (prometheus_client multiprocess mode) live in a writable tmpfs that
+# starts empty; gunicorn clears it again at start (deploy/gunicorn.conf.py).
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  [ "$role" = "worker" ] && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
+fi
 [ "$#" -gt 0 ] && shift
 case "$role" in
   web)

@@ -224,7 +224,7 @@ def test_compose_stack():
         assert services[name]["read_only"] is True and services[name]["env_file"] == ".env"
     assert services["migrate"]["command"] == ["migrate"] and services["migrate"]["restart"] == "no"
     assert services["proxy"]["profiles"] == ["proxy"]
-    assert {"postgres-data", "redis-data", "media"} <= set(compose["volumes"])
+    assert {"postgres-data", "redis-data", "app-data"} <= set(compose["volumes"])
     caddy = (DEPLOY / "Caddyfile").read_text()
     assert "reverse_proxy web:8000" in caddy
     example = (DEPLOY / "env.example").read_text()
