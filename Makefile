@@ -78,8 +78,11 @@ messages: install
 	cd craftwork && ../$(BIN)/python ../manage.py makemessages -l es --ignore "*/tests/*" --ignore "*/migrations/*"
 	$(BIN)/python manage.py compilemessages -l es --ignore $(VENV)
 
-# One command after any change to the dependencies in pyproject.toml.
-lock: install
+# One command after any change to the dependencies in pyproject.toml. It needs only uv, not a
+# working install (the old pins may be what conflicts with a new dependency).
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv>=0.4"
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o requirements-dev.lock
 
