@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean
+.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean lock smoke
 
 help:
 	@echo "make run            create .venv, install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -17,12 +17,17 @@ help:
 	@echo "make lint           ruff check + ruff format --check + migrations check"
 	@echo "make bench          HTTP endpoints (wrk), ledger postings/s, WebSocket chat msgs/s and latency"
 	@echo "make messages       re-extract and compile the translation catalogs (needs gettext)"
+	@echo "make lock           regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
+	@echo "make smoke          production-profile smoke run (PostgreSQL, Redis, gunicorn, Celery worker+beat)"
 
-$(STAMP): pyproject.toml
+# The versions pinned in requirements-dev.lock (make lock) are used as constraints: the same
+# versions as the image, while a dependency added to pyproject.toml before the lock is
+# regenerated still installs.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Craftwork needs Python 3.11 or newer")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements-dev.lock -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -72,6 +77,17 @@ bench: install
 messages: install
 	cd craftwork && ../$(BIN)/python ../manage.py makemessages -l es --ignore "*/tests/*" --ignore "*/migrations/*"
 	$(BIN)/python manage.py compilemessages -l es --ignore $(VENV)
+
+# One command after any change to the dependencies in pyproject.toml. It needs only uv, not a
+# working install (the old pins may be what conflicts with a new dependency).
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv>=0.4"
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o requirements-dev.lock
+
+smoke: install
+	$(BIN)/python deploy/smoke.py $(SMOKE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var/celery

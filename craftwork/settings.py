@@ -1,7 +1,7 @@
 """Craftwork settings: one module, driven by environment variables.
 
-Every external part has an embedded default (the "development" column of
-ARCHITECTURE.md section 2), so a bare machine runs the whole platform. Set
+Every external part has an embedded default (docs/architecture.md, "Engines behind
+interfaces"; production in docs/operations.md), so a bare machine runs the whole platform. Set
 ``DJANGO_ENV=production`` for the production profile; it refuses to start
 without a strong ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
@@ -66,7 +66,8 @@ if PRODUCTION:
     # Behind a load balancer that terminates TLS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+    # Probes and the metrics scrape come from inside the cluster, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -114,9 +115,12 @@ INSTALLED_APPS = [
     "craftwork.moderation",
     "craftwork.messaging",
     "craftwork.web",
+    "craftwork.ops",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "craftwork.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "craftwork.core.middleware.ApiErrorShapeMiddleware",
     "craftwork.core.middleware.BodySizeLimitMiddleware",
@@ -129,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "craftwork.ops.middleware.UserContextMiddleware",
     "craftwork.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,6 +141,7 @@ MIDDLEWARE = [
     "craftwork.core.middleware.RateLimitHeadersMiddleware",
     "craftwork.core.middleware.PrivateCacheMiddleware",
     "craftwork.core.middleware.PermissionsPolicyMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "craftwork.urls"
@@ -189,6 +195,14 @@ else:
             "max_size": env_int("DB_POOL_MAX", 10),
             "timeout": 10,
         }
+# Query counts, durations and errors per database (django-prometheus's wrappers of the same
+# backends; METRICS_DB=0 uses Django's own). Off in tests: pytest-django recognises SQLite by
+# Django's own engine name (in-memory test databases).
+if env_bool("METRICS_DB", not TESTING):
+    DATABASES["default"]["ENGINE"] = {
+        "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+        "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, tasks ---------------------------------------------
@@ -196,7 +210,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "craftwork.ops.cache.CountingRedisCache", "LOCATION": REDIS_URL}
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -205,7 +219,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "craftwork.ops.cache.CountingLocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_DIR = VAR_DIR / "celery"
@@ -235,6 +249,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per slot; the embedded broker hands out a few per poll instead.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4 if CELERY_BROKER_URL == "sqlite://" else 1
 CELERY_TASK_IGNORE_RESULT = True
+# Worker and beat log through Django's LOGGING (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs (every one is safe to run twice). Apps add theirs here.
@@ -278,6 +294,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reviews.publish-due-reviews": {
         "task": "craftwork.reviews.tasks.publish_due_reviews",
         "schedule": 900.0,
+    },
+    "ops.reconcile-ledger": {
+        "task": "craftwork.ops.tasks.reconcile_ledger",
+        "schedule": float(env_int("RECONCILE_INTERVAL_SECONDS", 3600)),
     },
 }
 # A submitted milestone or timesheet is approved automatically after this many days.
@@ -615,18 +635,47 @@ if (
 # Mounts /bench/floor/, a bare view running one trivial query (the machine's floor).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
-# --- Logging --------------------------------------------------------------------
+# --- Operations: metrics, logs, errors ---------------------------------------------
 
+# GET /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>`; without a
+# token it is open in development and closed in production (craftwork/ops/views.py).
+METRICS_TOKEN = env("METRICS_TOKEN")
+# A scrape reads the business numbers from the database at most this often per process.
+METRICS_COLLECT_SECONDS = env_int("METRICS_COLLECT_SECONDS", 10)
+
+SENTRY_DSN = env("SENTRY_DSN")
+RELEASE = env("RELEASE", env("SENTRY_RELEASE"))
+if SENTRY_DSN:
+    from craftwork.ops import sentry as _sentry
+
+    _sentry.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        release=RELEASE,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# One JSON object per line in production (LOG_FORMAT=json|console), with the request id and
+# the user id, secrets scrubbed (craftwork/ops/logs.py).
+from craftwork.ops import logs as _logs  # noqa: E402
+
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "console")
+_logs.configure_structlog()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"structured": _logs.formatter(json_output=LOG_FORMAT == "json")},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # One line per task run: noise in the embedded platform's console, where seeding runs
         # thousands of tasks in-process. Failures are still logged.
         "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", "WARNING")},
+        # One line per request: on in production, where it is the access log.
+        "craftwork.request": {
+            "level": env("ACCESS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")
+        },
+        "craftwork.task": {"level": env("ACCESS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
     },
 }

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from craftwork.core import views as core_views
 from craftwork.core.idempotency import idempotent_views
+from craftwork.ops.views import metrics_view
 
 api_v1 = [
     path("", include("craftwork.accounts.api.urls")),
@@ -25,6 +26,7 @@ api_v1 = [
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include(idempotent_views(api_v1))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

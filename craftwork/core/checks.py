@@ -23,6 +23,7 @@ PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
     "django.core.cache.backends.filebased.FileBasedCache",
+    "craftwork.ops.cache.CountingLocMemCache",  # the local-memory default, counting hits
 }
 LOCAL_EMAIL_BACKENDS = {
     "django.core.mail.backends.filebased.EmailBackend",
