@@ -109,10 +109,10 @@ def _field_nullable(model, name: str) -> bool:
 
 def ordering_keys(queryset: QuerySet) -> list[_Key] | None:
     """The keys the queryset is ordered by, with the primary key last; None when it cannot be
-    paged by keys (random order, a union, a raw or values queryset with no pk)."""
+    paged by keys (random order, a union, ``DISTINCT ON``, a values queryset)."""
     query = queryset.query
-    if query.combinator or query.distinct_fields:
-        return None
+    if query.combinator or query.distinct_fields or queryset._fields is not None:
+        return None  # a union, DISTINCT ON, or values()/values_list() rows without attributes
     if query.order_by:
         items = list(query.order_by)
     elif query.default_ordering:

@@ -174,3 +174,41 @@ def test_a_plain_list_or_random_order_is_paged_by_an_offset_cursor_without_count
     assert seen == [row.pk for row in rows]
     _, data = page(User.objects.order_by("?"), "/things/?page_size=7")
     assert "cursor=" in data["next"]
+    values = User.objects.order_by("email").values("pk", "email")
+    paginator = StandardPagination()
+    rows = paginator.paginate_queryset(values, Request(factory.get("/things/?page_size=30")))
+    assert [row["pk"] for row in rows] == [row.pk for row in User.objects.order_by("email")]
+
+
+# --- CachedCountPaginator (public HTML lists) -------------------------------------------------
+
+
+def test_cached_total_is_reused_but_never_decides_the_rows(users):
+    from django.core.cache import cache
+
+    from craftwork.core.paginator import CachedCountPaginator
+
+    queryset = User.objects.order_by("email")
+    with CaptureQueriesContext(connection) as first:
+        page_one = CachedCountPaginator(queryset, 10).get_page(1)
+    assert page_one.paginator.count == 23 and any("COUNT(" in q["sql"] for q in first)
+    for _ in range(5):
+        UserFactory()  # the cached 23 is now stale (28 rows)
+    with CaptureQueriesContext(connection) as second:
+        paginator = CachedCountPaginator(queryset, 10)
+        page_three = paginator.get_page(3)
+    assert not any("COUNT(" in q["sql"] for q in second)
+    # Page 3 shows all its 8 rows, although the stale total said 3; the exact total is learnt.
+    assert len(page_three.object_list) == 8 and not page_three.has_next()
+    assert paginator.count == 28 and CachedCountPaginator(queryset, 10).count == 28
+    for _ in range(10):
+        UserFactory()  # 38 rows, 28 cached
+    paginator = CachedCountPaginator(queryset, 10)
+    page_three = paginator.get_page(3)
+    assert len(page_three.object_list) == 10 and page_three.has_next()
+    assert paginator.num_pages >= 4 and page_three.next_page_number() == 4
+    User.objects.filter(pk__in=[u.pk for u in User.objects.order_by("-email")[:25]]).delete()
+    # The total promised a page 4 that is gone: the last real page is shown, counted afresh.
+    gone = CachedCountPaginator(queryset, 10).get_page(4)
+    assert gone.number == 2 and len(gone.object_list) == 3 and gone.paginator.count == 13
+    cache.clear()
