@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import loadgen, report, server
-from bench.database import fresh_database, migrate
+from bench.database import BENCH_DATABASE_NAME, fresh_database, migrate
 from bench.scenarios import SCENARIOS, Scenario, by_name
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -155,8 +155,9 @@ def _run(args: argparse.Namespace) -> int:
     _step("collectstatic", lambda: server.collectstatic(BASE_DIR, env))
     seeded = _step(f"seed {args.freelancers:,} freelancers", lambda: _seed(args, env))
 
-    rows = _run_scenarios(args, env, seeded)
+    rows, memory = _run_scenarios(args, env, seeded, database.engine)
     facts = {
+        "memory": memory,
         "machine": {**machine, "load_average_at_end": report.load_average()},
         "database": seeded["database"],
         "dataset": seeded["dataset"],
@@ -173,6 +174,8 @@ def _run(args: argparse.Namespace) -> int:
     print(report.header(facts))
     print()
     print(report.table(rows))
+    print()
+    print(report.memory_line(memory))
     saved = report.save(RESULTS_DIR, started_at, facts, rows)
     print(f"\nSaved {saved.relative_to(BASE_DIR)}")
     failed = [row.name for row in rows if row.failed]
@@ -195,22 +198,30 @@ def _seed(args: argparse.Namespace, env: dict[str, str]) -> dict:
     return json.loads(output.read_text())
 
 
-def _run_scenarios(args: argparse.Namespace, env: dict[str, str], seeded: dict) -> list[report.Row]:
+def _run_scenarios(
+    args: argparse.Namespace, env: dict[str, str], seeded: dict, engine: str
+) -> tuple[list[report.Row], dict]:
     context, probes = seeded["context"], seeded["probes"]
     rows = []
+    database_name = BENCH_DATABASE_NAME if engine == "postgresql" else None
+    memory: dict = {}
     with server.running_server(
         base_dir=BASE_DIR, env=env, workers=args.workers, log_path=VAR_DIR / "server.log"
     ) as running:
-        for scenario in args.scenarios:
+        for index, scenario in enumerate(args.scenarios):
             probe = probes[scenario.name]
             if probe["status"] != scenario.expected_status:
                 rows.append(_wrong_status_row(scenario, probe))
                 continue
-            result = _step(
-                f"load {scenario.name}", lambda s=scenario: _load(args, running, s, context)
+            result, cpu = _step(
+                f"load {scenario.name}",
+                lambda s=scenario: _load(args, running, s, context, database_name),
             )
-            rows.append(report.Row(scenario.name, probe["path"], probe["queries"], result))
-    return rows
+            rows.append(report.Row(scenario.name, probe["path"], probe["queries"], result, **cpu))
+            if index == 0:
+                memory["after_warmup_mib"] = running.worker_rss_mib()
+        memory["at_end_mib"] = running.worker_rss_mib()
+    return rows, memory
 
 
 def _wrong_status_row(scenario: Scenario, probe: dict) -> report.Row:
@@ -221,8 +232,12 @@ def _wrong_status_row(scenario: Scenario, probe: dict) -> report.Row:
 
 
 def _load(
-    args: argparse.Namespace, running: server.RunningServer, scenario: Scenario, context: dict
-) -> loadgen.LoadResult:
+    args: argparse.Namespace,
+    running: server.RunningServer,
+    scenario: Scenario,
+    context: dict,
+    database_name: str | None,
+) -> tuple[loadgen.LoadResult, dict]:
     script = VAR_DIR / f"{scenario.name}.lua"
     script.write_text(loadgen.lua_script(scenario, context))
     connections = scenario.connections or args.connections
@@ -240,7 +255,20 @@ def _load(
         # Past every path the warm-up may have sent, counting one request in flight per connection.
         first += common["threads"] * (warm.requests + connections + 1)
     running.wait_until_idle()
-    return loadgen.run_wrk(duration=args.duration, **common, **_args(scenario, first, common))
+    server_before = running.cpu_seconds()
+    database_before = server.database_cpu_seconds(database_name) if database_name else None
+    result = loadgen.run_wrk(duration=args.duration, **common, **_args(scenario, first, common))
+    # Measured up to the idle point: the requests wrk left in flight were served too.
+    running.wait_until_idle()
+    server_after = running.cpu_seconds()
+    database_after = server.database_cpu_seconds(database_name) if database_name else None
+    served = max(result.requests, 1)
+    cpu = {"server_cpu_ms": None, "database_cpu_ms": None}
+    if server_before is not None and server_after is not None:
+        cpu["server_cpu_ms"] = (server_after - server_before) * 1000 / served
+    if database_before is not None and database_after is not None:
+        cpu["database_cpu_ms"] = (database_after - database_before) * 1000 / served
+    return result, cpu
 
 
 def _args(scenario: Scenario, first: int, common: dict) -> dict:

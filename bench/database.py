@@ -1,12 +1,17 @@
 """A fresh, migrated database for every run: a SQLite file under var/bench/, or PostgreSQL."""
 
+import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DATABASE_NAME = "craftwork_bench"
+# On a PostgreSQL server shared by several people, each picks a name of their own.
+BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "craftwork_bench")
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", BENCH_DATABASE_NAME):
+    raise SystemExit("BENCH_DATABASE_NAME must be a lower-case SQL identifier.")
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,8 @@ def _fresh_sqlite(var_dir: Path) -> BenchDatabase:
 
 
 def _fresh_postgres(server_url: str) -> BenchDatabase:
-    """Always ``craftwork_bench`` on the given server, whatever database the URL names,
-    so a mistyped URL never drops a real database."""
+    """Always ``craftwork_bench`` (or ``$BENCH_DATABASE_NAME``) on the given server, whatever
+    database the URL names, so a mistyped URL never drops a real database."""
     import psycopg
 
     parts = urlsplit(server_url)

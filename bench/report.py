@@ -18,6 +18,8 @@ class Row:
     queries: int | None
     result: LoadResult | None
     failure: str = ""
+    server_cpu_ms: float | None = None  # CPU of the server (all workers) per request
+    database_cpu_ms: float | None = None  # CPU of the PostgreSQL backends per request
 
     @property
     def failed(self) -> bool:
@@ -79,12 +81,17 @@ def header(facts: dict) -> str:
     )
 
 
-COLUMNS = ("endpoint", "conns", "requests/s", "p50 ms", "p95 ms", "p99 ms", "errors", "queries")
+COLUMNS = (
+    "endpoint", "conns", "requests/s", "x floor", "p50 ms", "p95 ms", "p99 ms",
+    "CPU ms/req", "errors", "queries",
+)  # fmt: skip
 
 
 def table(rows: list[Row]) -> str:
     """A Markdown table, aligned so it reads as well in a terminal as in docs/bench.md."""
-    cells = [COLUMNS, *(_cells(row) for row in rows)]
+    floor = next((row for row in rows if row.name == "floor" and row.result), None)
+    floor_rate = floor.result.requests_per_second if floor else None
+    cells = [COLUMNS, *(_cells(row, floor_rate) for row in rows)]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
 
     def render(line):
@@ -97,10 +104,29 @@ def table(rows: list[Row]) -> str:
     return "\n".join([render(cells[0]), rule, *(render(line) for line in cells[1:])])
 
 
-def _cells(row: Row) -> tuple[str, ...]:
+def cpu_cell(row: Row) -> str:
+    """Server CPU + database CPU per request ("4.1+1.2"), or the server's alone."""
+    if row.server_cpu_ms is None:
+        return "-"
+    if row.database_cpu_ms is None:
+        return f"{row.server_cpu_ms:.1f}"
+    return f"{row.server_cpu_ms:.1f}+{row.database_cpu_ms:.1f}"
+
+
+def memory_line(memory: dict) -> str:
+    def mib(values):
+        return ", ".join(f"{value:.0f}" for value in values) or "-"
+
+    return (
+        f"Memory:  resident MiB per worker after the first endpoint "
+        f"{mib(memory.get('after_warmup_mib', []))}; at the end {mib(memory.get('at_end_mib', []))}"
+    )
+
+
+def _cells(row: Row, floor_rate: float | None = None) -> tuple[str, ...]:
     queries = "-" if row.queries is None else str(row.queries)
     if row.result is None:
-        return (row.name, "-", "-", "-", "-", "-", row.failure or "not run", queries)
+        return (row.name, "-", "-", "-", "-", "-", "-", "-", row.failure or "not run", queries)
     result = row.result
     if result.requests == 0:
         return (
@@ -110,9 +136,14 @@ def _cells(row: Row) -> tuple[str, ...]:
             "-",
             "-",
             "-",
+            "-",
+            "-",
             "no response in time",
             queries,
         )
+    ratio = "-"
+    if floor_rate:
+        ratio = f"{result.requests_per_second / floor_rate:.2f}"
     errors = str(result.errors)
     if result.error_detail:
         errors += (
@@ -122,9 +153,11 @@ def _cells(row: Row) -> tuple[str, ...]:
         row.name,
         str(result.connections),
         f"{result.requests_per_second:,.1f}",
+        ratio,
         f"{result.p50_ms:.1f}",
         f"{result.p95_ms:.1f}",
         f"{result.p99_ms:.1f}",
+        cpu_cell(row),
         errors,
         queries,
     )
@@ -142,6 +175,8 @@ def save(results_dir: Path, started_at: datetime, facts: dict, rows: list[Row]) 
                 "path": row.path,
                 "queries": row.queries,
                 "failure": row.failure or None,
+                "server_cpu_ms": row.server_cpu_ms,
+                "database_cpu_ms": row.database_cpu_ms,
                 **(asdict(row.result) if row.result else {}),
             }
             for row in rows

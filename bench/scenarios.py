@@ -110,6 +110,11 @@ SCENARIOS: list[Scenario] = [
         description="First page of published freelancer profiles (API).",
     ),
     Scenario(
+        name="freelancer-list-deep",
+        path=lambda context: context["deep_paths"]["freelancer-list-deep"],
+        description="A page 5,000 rows into the freelancer list, by its cursor (API).",
+    ),
+    Scenario(
         name="freelancer-list-filtered",
         path=_filtered_list_path,
         description="Freelancer search filtered by a popular skill, country and minimum rate (API).",

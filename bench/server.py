@@ -80,6 +80,54 @@ class RunningServer:
                 return
             before = after
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) used so far by the server: master and workers."""
+        ticks = _session_cpu_ticks(self.session_id)
+        return None if ticks is None else ticks / os.sysconf("SC_CLK_TCK")
+
+    def worker_rss_mib(self) -> list[float]:
+        """Resident memory of each worker (every process of the server but the master)."""
+        sizes = []
+        page = os.sysconf("SC_PAGE_SIZE")
+        for pid, fields in _session_processes(self.session_id):
+            if pid == self.session_id:
+                continue
+            sizes.append(round(int(fields[21]) * page / 2**20, 1))
+        return sorted(sizes)
+
+
+def database_cpu_seconds(database_name: str) -> float | None:
+    """CPU time of the PostgreSQL backends serving ``database_name`` (their process title
+    names the database), when the server runs on this machine; None otherwise."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total, found = 0, False
+    for process in proc.glob("[0-9]*"):
+        try:
+            title = (process / "cmdline").read_bytes().decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database_name} " not in title:
+                continue
+            stat = (process / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
+def _session_processes(session_id: int):
+    """(pid, stat fields after the command name) of every process in the session."""
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_path.read_text()
+        except OSError:
+            continue  # the process exited meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session_id:
+            yield int(stat_path.parent.name), fields
+
 
 def _session_cpu_ticks(session_id: int) -> int | None:
     """User + system CPU ticks of every process in the session; None without /proc."""

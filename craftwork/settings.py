@@ -235,6 +235,9 @@ if CELERY_BROKER_URL == "sqlite://":
 # work never holds them up.
 # How long a queued event dispatch owns its event before the outbox sweep may queue it again.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+# How long the total of a public HTML list ("1,234 gigs found") is reused before it is counted
+# again (craftwork/core/paginator.py); the rows themselves are always read fresh.
+LIST_COUNT_CACHE_SECONDS = env_int("LIST_COUNT_CACHE_SECONDS", 60)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 MAIL_QUEUE = "mail"
 CELERY_TASK_ROUTES = {
@@ -423,7 +426,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The Craftwork marketplace API. Authenticate with a JWT (`Authorization: Bearer <access>`) "
         "from `/api/v1/auth/token/`, or with the web session. Every error has the shape "
-        '`{"error": {"code", "message", "details"}}`. Lists are paginated (`page`, `page_size` ≤ 100). '
+        '`{"error": {"code", "message", "details"}}`. Lists are cursor-paginated: '
+        "`{next, previous, results}` with `next`/`previous` links (`cursor`, `page_size` ≤ 100), "
+        "no total count. "
         "Money-moving POSTs accept an `Idempotency-Key` header."
     ),
     "VERSION": "1.0.0",

@@ -145,6 +145,11 @@ SCENARIOS = [
         description="First page of published gigs (API), newest first.",
     ),
     Scenario(
+        name="gig-list-deep",
+        path=lambda context: context["deep_paths"]["gig-list-deep"],
+        description="A page 5,000 rows into the gig list, by its cursor (API).",
+    ),
+    Scenario(
         name="gig-list-page",
         path="/gigs/",
         description="The public catalog page (HTML, 24 cards with filters).",

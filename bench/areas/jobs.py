@@ -329,6 +329,11 @@ SCENARIOS = [
         description="First page of open public jobs, newest first (API).",
     ),
     Scenario(
+        name="jobs-list-deep",
+        path=lambda context: context["deep_paths"]["jobs-list-deep"],
+        description="A page 5,000 rows into the open-jobs list, by its cursor (API).",
+    ),
+    Scenario(
         name="jobs-list-filtered",
         path=_filtered,
         description=(

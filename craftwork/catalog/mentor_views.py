@@ -1,7 +1,6 @@
 """Web pages for mentorship: browsing sessions, free slots in the viewer's zone, the mentor's tools."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from craftwork.core.errors import DomainError, ValidationFailed
 from craftwork.core.markdown import render_markdown
+from craftwork.core.paginator import CachedCountPaginator
 
 from . import forms as f
 from . import selectors, services
@@ -43,7 +43,7 @@ def offering_list(request):
         )
     except DomainError:
         offerings = selectors.public_offerings().none()
-    page = Paginator(offerings, OFFERINGS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(offerings, OFFERINGS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "category_groups": f.category_choices(),

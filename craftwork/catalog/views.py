@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from craftwork.core.errors import DomainError, NotFound
 from craftwork.core.markdown import render_markdown
+from craftwork.core.paginator import CachedCountPaginator
 
 from . import forms as f
 from . import selectors, services
@@ -54,13 +54,13 @@ def gig_list(request):
     filterset = selectors.gig_filterset(filters)
     filterset.is_valid()
     _filter_widgets(filterset.form)
-    page = Paginator(filterset.qs, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_cover_urls(page.object_list)
     context = {
         "filter_form": filterset.form,
         "price_form": prices,
         "page_obj": page,
-        "verified_ids": selectors.verified_seller_ids({gig.seller_id for gig in page}),
+        "verified_ids": selectors.verified_sellers({gig.seller for gig in page}),
         "filters_applied": bool(filterset.errors or prices.errors)
         or any(value for key, value in request.GET.items() if key not in ("q", "page")),
     }

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from craftwork.accounts.selectors import organizations_for
 from craftwork.core.errors import DomainError, NotFound
 from craftwork.core.files import private_file_response
+from craftwork.core.paginator import CachedCountPaginator
 from craftwork.profiles import selectors as profile_selectors
 from craftwork.reviews.selectors import rating_summary_for_users
 
@@ -111,8 +112,9 @@ def _safe_next(request, fallback: str) -> str:
     return target if allowed else fallback
 
 
-def _page(request, queryset, per_page=ROWS_PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page=ROWS_PER_PAGE, *, paginator=Paginator):
+    """A page of ``queryset``; ``CachedCountPaginator`` only for lists the same for everyone."""
+    return paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def attachment_download(attachment):
@@ -138,7 +140,7 @@ def job_list(request):
     context = {
         "filter_form": filterset.form,
         "budget_form": budget_form,
-        "page_obj": _page(request, filterset.qs, JOBS_PER_PAGE),
+        "page_obj": _page(request, filterset.qs, JOBS_PER_PAGE, paginator=CachedCountPaginator),
         "skill_groups": profile_selectors.skill_categories_with_skills(),
         "selected_skills": request.GET.getlist("skills"),
         "filters_applied": bool(filterset.errors or budget_form.errors)

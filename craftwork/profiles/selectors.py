@@ -1,6 +1,5 @@
 """Reads for profiles, already scoped to what the caller may see."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -44,10 +43,9 @@ def _portfolio_prefetch() -> Prefetch:
 def public_freelancers():
     """Published profiles of active users, with what a card shows loaded in a constant number of queries."""
     return (
-        # The few inactive users are excluded by subquery rather than a join, so the
-        # paginator's COUNT reads the profile table alone.
-        FreelancerProfile.objects.filter(is_published=True)
-        .exclude(user_id__in=get_user_model().objects.filter(is_active=False).values("pk"))
+        # The user is joined anyway (select_related): checking it is active on that join reads
+        # one user per row of the page, where a NOT IN subquery scanned every user per request.
+        FreelancerProfile.objects.filter(is_published=True, user__is_active=True)
         .select_related("user")
         .prefetch_related(_skills_prefetch())
         .order_by("-published_at", "-id")

@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from craftwork.core.errors import DomainError, NotFound
 from craftwork.core.markdown import render_markdown
+from craftwork.core.paginator import CachedCountPaginator
 
 from . import selectors, services
 from .forms import (
@@ -62,7 +62,7 @@ def freelancer_list(request):
     filters.update(prices.as_filters())
     filterset = selectors.freelancer_filterset(filters)
     filterset.is_valid()
-    page = Paginator(filterset.qs, CARDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, CARDS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter_form": filterset.form,
         "price_form": prices,

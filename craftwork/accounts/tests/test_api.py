@@ -576,7 +576,7 @@ class TestQueryCounts:
             MembershipFactory(organization=organization)
         with django_assert_max_num_queries(3):
             response = auth_client.get(ORGS)
-        assert response.json()["count"] == 15
+        assert len(response.json()["results"]) == 15
         assert all(o["member_count"] == 2 for o in response.json()["results"])
 
     def test_member_list(self, auth_client, django_assert_max_num_queries):
@@ -586,7 +586,7 @@ class TestQueryCounts:
             MembershipFactory(organization=organization)
         with django_assert_max_num_queries(4):
             response = auth_client.get(org_url(organization, "members/"))
-        assert response.json()["count"] == 16
+        assert len(response.json()["results"]) == 16
 
     def test_invitation_list(self, auth_client, django_assert_max_num_queries, committed):
         organization = services.organization_create(actor=auth_client.user, name="Acme")
@@ -597,7 +597,7 @@ class TestQueryCounts:
                 )
         with django_assert_max_num_queries(5):
             response = auth_client.get(org_url(organization, "invitations/"))
-        assert response.json()["count"] == 12
+        assert len(response.json()["results"]) == 12
 
 
 def test_schema_documents_the_endpoints(api_client):

@@ -28,7 +28,7 @@ PUBLIC_API_NOTE = (
 def _page_context(request, gigs) -> dict:
     return {
         "request": request,
-        "verified_ids": selectors.verified_seller_ids({gig.seller_id for gig in gigs}),
+        "verified_ids": selectors.verified_sellers({gig.seller for gig in gigs}),
     }
 
 

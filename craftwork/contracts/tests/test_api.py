@@ -36,10 +36,10 @@ class TestList:
             str(c.pk) for c in Contract.objects.filter(client=contract.client)
         }
         assert response.json()["results"][0]["my_role"] == "client"
-        assert client.get(url("list"), {"state": "active"}).json()["count"] == 0
-        assert client.get(url("list"), {"role": "provider"}).json()["count"] == 0
+        assert len(client.get(url("list"), {"state": "active"}).json()["results"]) == 0
+        assert len(client.get(url("list"), {"role": "provider"}).json()["results"]) == 0
         freelancer = api_for(contract.provider)
-        assert freelancer.get(url("list"), {"role": "provider"}).json()["count"] == 1
+        assert len(freelancer.get(url("list"), {"role": "provider"}).json()["results"]) == 1
 
     def test_query_count_does_not_grow(self, django_assert_max_num_queries, contract):
         for number in range(15):
@@ -47,7 +47,7 @@ class TestList:
         client = api_for(contract.client)
         with django_assert_max_num_queries(4):
             response = client.get(url("list"), {"page_size": 100})
-        assert response.json()["count"] == 16
+        assert len(response.json()["results"]) == 16
 
     def test_needs_authentication(self, api_client):
         assert api_client.get(url("list")).status_code == 401

@@ -65,7 +65,8 @@ class TestBrowse:
         for _ in range(6):
             JobFactory(skills=["python", "sql"], title="More pipeline work")
         large, response = measure({"skills": ["python", "django"], "q": "pipeline"})
-        assert small == large and response.content.count(b'data-testid="job-card"') == 7
+        # Not more queries with more rows (fewer: the total is reused from the cache).
+        assert large <= small and response.content.count(b'data-testid="job-card"') == 7
 
     def test_budget_filter_in_major_units(self, client):
         cheap, dear = (

@@ -80,7 +80,8 @@ def test_list_page_shows_cards_and_filters(client, django_assert_max_num_queries
         FreelancerProfileFactory(published=True, skills=3)
     with django_assert_max_num_queries(8) as many:
         response = client.get("/freelancers/")
-    assert len(many.captured_queries) == len(few.captured_queries)
+    # Not more queries with more rows (one fewer: the total is reused from the cache).
+    assert len(many.captured_queries) <= len(few.captured_queries)
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="freelancer-card"') == 12  # first page
     response = client.get("/freelancers/", {"skill": "plumbing"})
