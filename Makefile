@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean
+.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean assets screenshots
 
 help:
 	@echo "make run            create .venv, install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make lint           ruff check + ruff format --check + migrations check"
 	@echo "make bench          HTTP endpoints (wrk), ledger postings/s, WebSocket chat msgs/s and latency"
 	@echo "make messages       re-extract and compile the translation catalogs (needs gettext)"
+	@echo "make assets         rebuild the committed icon sprite and axe-core from npm (needs npm)"
+	@echo "make screenshots    docs/screenshots/ of the main pages at 1280 px and 375 px (needs Chromium)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Craftwork needs Python 3.11 or newer")'
@@ -75,3 +77,19 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles var/celery
+
+# Front-end builds are committed (served by the app, never a CDN); this rebuilds them from npm.
+assets:
+	cd assets && npm ci --no-audit --no-fund
+	$(BIN)/python assets/build.py
+
+# Screenshots of the main pages on a fresh demo database (SQLite under var/), both widths.
+SCREENSHOT_PORT ?= 8765
+screenshots: install
+	rm -f var/screenshots.sqlite3
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py seed_demo
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py runserver 127.0.0.1:$(SCREENSHOT_PORT) --noreload & \
+		server=$$!; sleep 5; \
+		$(BIN)/python scripts/screenshots.py http://127.0.0.1:$(SCREENSHOT_PORT) docs/screenshots; status=$$?; \
+		kill $$server; exit $$status

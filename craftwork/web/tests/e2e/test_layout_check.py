@@ -1,0 +1,134 @@
+"""The layout and accessibility check over the whole site.
+
+Every page each demo role can reach from its dashboard (visitor, client, freelancer, both roles,
+staff), one sample per URL pattern, at 1280 px in English and at 375 px in Spanish. A page fails
+on: the page or any element wider than the screen, text spilling out of its box, a navigation
+that wraps at desktop width, a visible link that answers 4xx/5xx for that role, an English
+string from the catalog on a Spanish page, or an axe-core WCAG 2.2 AA violation.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+
+from craftwork.web.tests.e2e.layout import page_problems, visible_links
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "market-demo-2026"
+ROLES = {
+    "visitor": None,
+    "client": "client@demo.craftwork.local",
+    "freelancer": "freelancer@demo.craftwork.local",
+    "both": "both@demo.craftwork.local",
+    "staff": "staff@demo.craftwork.local",
+}
+WIDTHS = [(1280, 900, "en"), (375, 740, "es")]
+MAX_PAGES_PER_ROLE = 60
+# Not pages: the admin (Django's own), the API and its docs, files, and what only POST serves.
+SKIP = re.compile(
+    r"^/(admin|api|static|media|i18n|ws|health|ready)/|\.(csv|pdf|ics|json|txt)$|/files?/|"
+    r"/download|/receipt/|/logout|/export|/sandbox/"
+)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def url_pattern(path: str) -> str:
+    """/contracts/<uuid>/ and /contracts/<another uuid>/ are one pattern: visit one of them."""
+    return re.sub(r"/\d+(?=/|$)", "/{n}", UUID.sub("{id}", path))
+
+
+def _same_site(url: str, base: str) -> str | None:
+    parts, home = urlsplit(url), urlsplit(base)
+    if parts.netloc != home.netloc or parts.scheme not in ("http", "https"):
+        return None
+    return parts.path
+
+
+@pytest.fixture
+def demo_world(reference_data, settings):
+    from craftwork.web import demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.seed(clients=4, freelancers=6, images=True)
+
+
+def _log_in(page, email):
+    page.goto("/accounts/login/")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+
+
+def _crawl(page, base_url: str, start: str) -> list[str]:
+    """One path per URL pattern, breadth first from ``start``, as far as the role's links go."""
+    seen_patterns, order = set(), []
+    queue = deque([start])
+    while queue and len(order) < MAX_PAGES_PER_ROLE:
+        path = queue.popleft()
+        pattern = url_pattern(path)
+        if pattern in seen_patterns or SKIP.search(path):
+            continue
+        seen_patterns.add(pattern)
+        response = page.goto(path)
+        if response is None or not response.ok or urlsplit(page.url).path != path:
+            continue  # a redirect (to log in, to another page) is checked where it leads
+        order.append(path)
+        for url in visible_links(page):
+            target = _same_site(url, base_url)
+            if target and url_pattern(target) not in seen_patterns:
+                queue.append(target)
+    return order
+
+
+def _broken_links(page, base_url: str, checked: dict) -> list[str]:
+    broken = []
+    for url in visible_links(page):
+        path = _same_site(url, base_url)
+        if not path or SKIP.search(path):
+            continue
+        key = url_pattern(path)
+        if key not in checked:
+            checked[key] = (path, page.request.get(path).status)
+        if checked[key][1] >= 400:
+            broken.append(f"{checked[key][0]} answers {checked[key][1]}")
+    return broken
+
+
+def test_every_page_fits_reads_and_passes_axe_for_every_role(browser, live_server, demo_world):
+    from craftwork.accounts.models import User
+
+    failures: dict[str, list[str]] = {}
+    visited = 0
+    for role, email in ROLES.items():
+        for width, height, language in WIDTHS:
+            if email:
+                User.objects.filter(email=email).update(language=language)
+            context = browser.new_context(
+                base_url=live_server.url,
+                viewport={"width": width, "height": height},
+                is_mobile=width < 500,
+                locale="es-ES" if language == "es" else "en-US",
+                extra_http_headers={"Accept-Language": language},
+            )
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            if email:
+                _log_in(page, email)
+            paths = _crawl(page, live_server.url, "/dashboard/" if email else "/")
+            checked_links: dict = {}
+            for path in paths:
+                page.goto(path)
+                visited += 1
+                problems = page_problems(page, width, spanish=language == "es")
+                problems += _broken_links(page, live_server.url, checked_links)
+                if problems:
+                    failures[f"{role} {width}px {language} {path}"] = problems
+            context.close()
+    report = "\n".join(
+        f"{where}:\n  " + "\n  ".join(problems) for where, problems in sorted(failures.items())
+    )
+    assert not failures, f"{len(failures)} of {visited} page views fail:\n{report}"
