@@ -147,7 +147,7 @@ def public_gigs():
     return (
         Gig.objects.filter(status=GigStatus.ACTIVE)
         .exclude(seller_id__in=inactive_sellers)
-        .select_related("seller", "category")
+        .select_related("seller", "category", "category__parent")
         .annotate(cover_thumbnail=_cover_thumbnail())
         .order_by("-published_at", "-id")
     )

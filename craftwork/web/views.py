@@ -10,15 +10,21 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from craftwork.accounts import services as account_services
+from craftwork.catalog import selectors as catalog_selectors
 from craftwork.core.api.exceptions import json_404, json_500
 from craftwork.core.errors import DomainError
 from craftwork.profiles import selectors as profile_selectors
 
 
 def home(request):
+    categories = list(catalog_selectors.category_tree())
     context = {
         "featured_freelancers": profile_selectors.featured_freelancers(limit=6),
+        "featured_gigs": catalog_selectors.with_cover_urls(catalog_selectors.public_gigs()[:8]),
         "skill_categories": profile_selectors.skill_categories_with_counts(),
+        # What the search box suggests as people type (a <datalist>: no script needed).
+        "suggestions": [str(category) for category in categories]
+        + [str(child) for category in categories for child in category.children.all()],
     }
     return render(request, "web/home.html", context)
 

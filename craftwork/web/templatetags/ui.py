@@ -51,3 +51,53 @@ def markdown_text(value) -> str:
 def local_name(value) -> str:
     name = getattr(value, "name", value)
     return gettext(str(name)) if name else ""
+
+
+# The taxonomy's icon names (profiles/taxonomy.py) drawn with the Lucide sprite, and one hue per
+# top-level category for generated covers and avatars (white text on it passes WCAG AA).
+TAXONOMY_ICONS = {
+    "code": "code",
+    "smartphone": "smartphone",
+    "chart": "chart-column",
+    "palette": "palette",
+    "pen": "pen-line",
+    "megaphone": "megaphone",
+    "headset": "headset",
+    "scale": "scale",
+    "home": "house",
+    "book": "graduation-cap",
+    "compass": "compass",
+}
+CATEGORY_HUES = {
+    "software-development": 210,
+    "web-mobile": 190,
+    "data-ai": 260,
+    "design-creative": 320,
+    "writing-translation": 25,
+    "marketing-sales": 350,
+    "admin-support": 170,
+    "finance-legal": 230,
+    "home-services": 140,
+    "tutoring-education": 40,
+    "mentorship-coaching": 285,
+}
+
+
+def _top(category):
+    parent = getattr(category, "parent", None) if category is not None else None
+    return parent or category
+
+
+@register.filter
+def category_icon(category) -> str:
+    top = _top(category)
+    return TAXONOMY_ICONS.get(getattr(top, "icon", ""), "briefcase")
+
+
+@register.filter
+def category_hue(category) -> int:
+    top = _top(category)
+    slug = getattr(top, "slug", "") or ""
+    if slug in CATEGORY_HUES:
+        return CATEGORY_HUES[slug]
+    return sum(map(ord, slug)) * 37 % 360  # a category staff add later: stable, not random
