@@ -65,6 +65,14 @@ def _log_in(page, email):
     page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
+def _skill_names() -> frozenset[str]:
+    """Skill names are not translated yet (issue 15's closing note): some equal a category name
+    the catalog does translate ("Illustration"), so they are left out of the Spanish check."""
+    from craftwork.profiles.models import Skill
+
+    return frozenset(Skill.objects.values_list("name", flat=True))
+
+
 def _crawl_and_check(page, base_url: str, start: str, *, width: int, spanish: bool) -> dict:
     """Breadth first from ``start``, one path per URL pattern, checking each page as it is
     reached (one visit a page): {path: [problems]} for the pages that have any."""
@@ -83,7 +91,7 @@ def _crawl_and_check(page, base_url: str, start: str, *, width: int, spanish: bo
         if response is None or not response.ok or urlsplit(page.url).path != path:
             continue  # a redirect (to log in, to another page) is checked where it leads
         visited += 1
-        problems = page_problems(page, width, spanish=spanish)
+        problems = page_problems(page, width, spanish=spanish, not_translated=_skill_names())
         problems += _broken_links(page, base_url, checked_links)
         if problems:
             failures[path] = problems
