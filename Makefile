@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean lock smoke
+.PHONY: help install run serve migrate demo test test-clock test-postgres e2e lint format bench messages clean lock smoke assets screenshots
 
 help:
 	@echo "make run            create .venv, install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make messages       re-extract and compile the translation catalogs (needs gettext)"
 	@echo "make lock           regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make smoke          production-profile smoke run (PostgreSQL, Redis, gunicorn, Celery worker+beat)"
+	@echo "make assets         rebuild the committed icon sprite and axe-core from npm (needs npm)"
+	@echo "make screenshots    docs/screenshots/ of the main pages at 1280 px and 375 px (needs Chromium)"
 
 # The versions pinned in requirements-dev.lock (make lock) are used as constraints: the same
 # versions as the image, while a dependency added to pyproject.toml before the lock is
@@ -91,3 +93,19 @@ smoke: install
 
 clean:
 	rm -rf $(VENV) staticfiles var/celery
+
+# Front-end builds are committed (served by the app, never a CDN); this rebuilds them from npm.
+assets:
+	cd assets && npm ci --no-audit --no-fund
+	$(BIN)/python assets/build.py
+
+# Screenshots of the main pages on a fresh demo database (SQLite under var/), both widths.
+SCREENSHOT_PORT ?= 8765
+screenshots: install
+	rm -f var/screenshots.sqlite3
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py seed_demo
+	DATABASE_URL=sqlite:///var/screenshots.sqlite3 $(BIN)/python manage.py runserver 127.0.0.1:$(SCREENSHOT_PORT) --noreload & \
+		server=$$!; sleep 5; \
+		$(BIN)/python scripts/screenshots.py http://127.0.0.1:$(SCREENSHOT_PORT) docs/screenshots; status=$$?; \
+		kill $$server; exit $$status

@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from craftwork.core import locality
 from craftwork.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from craftwork.core.money import CURRENCIES
 
 from . import selectors, services
 from .errors import TooManyAttempts
@@ -46,6 +48,17 @@ def _next_url(request, default=None) -> str:
     ):
         return candidate
     return resolve_url(default or settings.LOGIN_REDIRECT_URL)
+
+
+def _browser_timezone(request) -> str:
+    """The time zone the sign-up page's script read from the browser, else the main one of the
+    Accept-Language region ("es-MX" -> America/Mexico_City), else UTC."""
+    zone, _currency = locality.guess(
+        browser_timezone=request.POST.get("timezone"),
+        accept_language=request.headers.get("Accept-Language", ""),
+        currencies=CURRENCIES,
+    )
+    return zone
 
 
 def _request_language() -> str:
@@ -129,6 +142,7 @@ def signup_view(request):
                 last_name=data["last_name"],
                 roles=set(data["roles"]),
                 language=_request_language(),
+                timezone=_browser_timezone(request),
             )
         except DomainError as exc:
             add_domain_error(form, exc, {"password": "password1"})

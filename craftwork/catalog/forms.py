@@ -61,7 +61,7 @@ def lines(text: str) -> list[str]:
 
 def category_choices(*, blank: str | None = None) -> list:
     groups = [
-        (root.name, [(root.slug, _("%(name)s (all)") % {"name": root.name})] + [(child.slug, child.name) for child in root.children.all()])
+        (str(root), [(root.slug, _("%(name)s (all)") % {"name": root})] + [(child.slug, str(child)) for child in root.children.all()])
         for root in selectors.category_tree()
     ]  # fmt: skip
     return ([("", blank)] if blank else []) + groups
@@ -71,7 +71,7 @@ def skill_choices() -> list:
     from craftwork.profiles import selectors as profile_selectors
 
     return [
-        (category.name, [(skill.slug, skill.name) for skill in category.skills.all()])
+        (str(category), [(skill.slug, skill.name) for skill in category.skills.all()])
         for category in profile_selectors.skill_categories_with_skills()
     ]
 

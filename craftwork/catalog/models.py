@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.accounts.models import timezone_choices
@@ -67,7 +68,8 @@ class Category(BaseModel):
         ]
 
     def __str__(self):
-        return self.name
+        # Taxonomy names are in the translation catalog; a name staff add later shows as written.
+        return gettext(self.name)
 
 
 class GigStatus(models.TextChoices):

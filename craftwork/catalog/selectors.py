@@ -156,7 +156,7 @@ def public_gigs():
     # list's count is cached, which was the reason for the subquery).
     return (
         Gig.objects.filter(status=GigStatus.ACTIVE, seller__is_active=True)
-        .select_related("seller", "category")
+        .select_related("seller", "category", "category__parent")
         .annotate(cover_thumbnail=_cover_thumbnail())
         .order_by("-published_at", "-id")
     )

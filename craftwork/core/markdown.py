@@ -1,5 +1,7 @@
 """Markdown to safe HTML: users write markdown, the page gets only whitelisted tags."""
 
+from html import unescape
+
 import markdown as md
 import nh3
 from django.utils.safestring import mark_safe
@@ -23,3 +25,11 @@ def render_markdown(text: str) -> str:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not whitelisted
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of user-written markdown without its marks (``**bold**`` -> ``bold``), for
+    one-line summaries; the result is plain text and is escaped by the template like any other."""
+    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    words = nh3.clean(html, tags=set(), attributes={})
+    return " ".join(unescape(words).split())

@@ -2,6 +2,7 @@
 remove them through this app's services (registered with craftwork.moderation)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Message, Participant
 
@@ -63,6 +64,6 @@ def register() -> bool:
         hide=_hide,
         restore=_restore,
         remove=_remove,
-        label="Message",
+        label=_("Message"),
     )
     return True

@@ -160,8 +160,11 @@ def _history_filters(request) -> tuple[HistoryFilterForm, dict]:
 @login_required
 @require_GET
 def wallet_view(request):
-    currency = _currency(request, request.user)
     form, filters = _history_filters(request)
+    # The summary and the transactions below it are always in one currency: the filter's when
+    # chosen, else the one the user picked above (or their first).
+    currency = filters.get("currency") or _currency(request, request.user)
+    filters["currency"] = currency
     context = {
         "summary": selectors.wallet_summary(request.user, currency),
         "currencies": selectors.user_currencies(request.user),

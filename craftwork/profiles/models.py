@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.accounts.models import timezone_choices
@@ -62,7 +63,8 @@ class SkillCategory(BaseModel):
         verbose_name_plural = _("skill categories")
 
     def __str__(self):
-        return self.name
+        # Taxonomy names are in the translation catalog; a name staff add later shows as written.
+        return gettext(self.name)
 
 
 class Skill(BaseModel):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from craftwork.core import locality
 from craftwork.core.audit import apply_changes, audit
 from craftwork.core.errors import NotFound, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
@@ -22,6 +23,7 @@ from .models import (
     MAX_PORTFOLIO_ITEMS,
     MAX_SKILLS_PER_PROFILE,
     ClientProfile,
+    Currency,
     FreelancerProfile,
     FreelancerSkill,
     PortfolioImage,
@@ -46,7 +48,12 @@ def freelancer_profile_get_or_create(*, user) -> FreelancerProfile:
         return profile
     try:
         with transaction.atomic():
-            profile = FreelancerProfile.objects.create(user=user, timezone=user.timezone or "UTC")
+            zone = user.timezone or "UTC"
+            # Rates start in the currency of where the person is (their time zone's country).
+            currency = locality.currency_for_country(
+                locality.country_for_timezone(zone), Currency.values
+            )
+            profile = FreelancerProfile.objects.create(user=user, timezone=zone, currency=currency)
             audit(actor=user, action="profiles.freelancer_profile_created", target=profile)
     except IntegrityError:  # created by a concurrent first request
         profile = FreelancerProfile.objects.get(user=user)

@@ -131,6 +131,7 @@ def _seed_marketplace(rng, fake, report, *, images, stdout, jobs):
     from craftwork.jobs.demo import seed_jobs
     from craftwork.messaging.demo import seed_messages
     from craftwork.moderation.demo import seed_moderation
+    from craftwork.notifications.demo import spread_notifications
     from craftwork.reviews.demo import seed_reviews
 
     steps = [
@@ -142,6 +143,7 @@ def _seed_marketplace(rng, fake, report, *, images, stdout, jobs):
         ("messages", lambda: seed_messages(rng)),
         ("credentials", lambda: seed_credentials(rng)),
         ("moderation", lambda: seed_moderation(rng)),
+        ("notification times", lambda: spread_notifications(rng)),
     ]
     for label, step in steps:
         if stdout:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("language/", views.set_language, name="set-language"),
+    path("staff/style-guide/", views.style_guide, name="style-guide"),
 ]
