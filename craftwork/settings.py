@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "craftwork.jobs",
     "craftwork.catalog",
     "craftwork.credentials",
+    "craftwork.candidates",
     "craftwork.payments",
     "craftwork.contracts",
     "craftwork.commerce",
