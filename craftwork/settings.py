@@ -427,6 +427,8 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "craftwork.core.money.CURRENCY_CHOICES",
         "MarketCurrencyEnum": "craftwork.profiles.models.Currency",
         "CredentialStatusEnum": "craftwork.credentials.models.Credential.Status",
+        "CandidateVisibilityEnum": "craftwork.candidates.models.Visibility",
+        "JobVisibilityEnum": "craftwork.jobs.models.Visibility",
         "PaymentStatusEnum": "craftwork.payments.models.Payment.Status",
         "RefundStatusEnum": "craftwork.payments.models.Refund.Status",
         "RefundOriginEnum": "craftwork.payments.models.Refund.Origin",

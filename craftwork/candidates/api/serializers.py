@@ -32,7 +32,7 @@ def _text(limit: int, **kwargs):
     )
 
 
-class WorkSerializer(StrictSerializer):
+class CandidateWorkInput(StrictSerializer):
     title = serializers.CharField(max_length=120)
     employer = _text(120)
     start_year = _year()
@@ -43,7 +43,7 @@ class WorkSerializer(StrictSerializer):
     description = _text(validation.MAX_DESCRIPTION)
 
 
-class EducationSerializer(StrictSerializer):
+class CandidateEducationInput(StrictSerializer):
     school = serializers.CharField(max_length=160)
     degree = _text(120)
     field = _text(120)
@@ -51,12 +51,12 @@ class EducationSerializer(StrictSerializer):
     end_year = _year()
 
 
-class LanguageSerializer(StrictSerializer):
+class CandidateLanguageInput(StrictSerializer):
     code = serializers.ChoiceField(choices=SPOKEN_LANGUAGE_CHOICES)
     level = serializers.ChoiceField(choices=LanguageLevel.choices)
 
 
-class ProfileInput(StrictSerializer):
+class CandidateProfileInput(StrictSerializer):
     """Every field is optional: what is sent changes, what is not stays. A list sent (work,
     education, languages, links, skills) replaces the old one, in the order given."""
 
@@ -76,9 +76,13 @@ class ProfileInput(StrictSerializer):
     desired_location = _text(120)
     remote_preference = serializers.ChoiceField(choices=RemotePreference.choices, required=False)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    work = WorkSerializer(many=True, required=False, max_length=validation.MAX_WORK)
-    education = EducationSerializer(many=True, required=False, max_length=validation.MAX_EDUCATION)
-    languages = LanguageSerializer(many=True, required=False, max_length=validation.MAX_LANGUAGES)
+    work = CandidateWorkInput(many=True, required=False, max_length=validation.MAX_WORK)
+    education = CandidateEducationInput(
+        many=True, required=False, max_length=validation.MAX_EDUCATION
+    )
+    languages = CandidateLanguageInput(
+        many=True, required=False, max_length=validation.MAX_LANGUAGES
+    )
     links = serializers.ListField(
         child=serializers.CharField(max_length=validation.MAX_LINK_LENGTH),
         required=False,
@@ -92,13 +96,13 @@ class ProfileInput(StrictSerializer):
     )
 
 
-class SkillOutput(serializers.Serializer):
+class CandidateSkillOutput(serializers.Serializer):
     id = serializers.UUIDField()
     slug = serializers.CharField()
     name = serializers.CharField()
 
 
-class WorkOutput(serializers.Serializer):
+class CandidateWorkOutput(serializers.Serializer):
     title = serializers.CharField()
     employer = serializers.CharField()
     start_year = serializers.IntegerField(allow_null=True)
@@ -109,7 +113,7 @@ class WorkOutput(serializers.Serializer):
     description = serializers.CharField()
 
 
-class EducationOutput(serializers.Serializer):
+class CandidateEducationOutput(serializers.Serializer):
     school = serializers.CharField()
     degree = serializers.CharField()
     field = serializers.CharField()
@@ -117,12 +121,12 @@ class EducationOutput(serializers.Serializer):
     end_year = serializers.IntegerField(allow_null=True)
 
 
-class LanguageOutput(serializers.Serializer):
+class CandidateLanguageOutput(serializers.Serializer):
     code = serializers.CharField()
     level = serializers.CharField()
 
 
-class ProfileOutput(serializers.Serializer):
+class CandidateProfileOutput(serializers.Serializer):
     id = serializers.UUIDField()
     headline = serializers.CharField()
     summary = serializers.CharField()
@@ -134,35 +138,35 @@ class ProfileOutput(serializers.Serializer):
     desired_location = serializers.CharField()
     remote_preference = serializers.CharField()
     visibility = serializers.CharField()
-    work = WorkOutput(many=True, source="work.all")
-    education = EducationOutput(many=True, source="education.all")
-    languages = LanguageOutput(many=True)
+    work = CandidateWorkOutput(many=True, source="work.all")
+    education = CandidateEducationOutput(many=True, source="education.all")
+    languages = CandidateLanguageOutput(many=True)
     links = serializers.ListField(child=serializers.CharField())
-    skills = SkillOutput(many=True, source="skills.all")
+    skills = CandidateSkillOutput(many=True, source="skills.all")
     current_cv = serializers.UUIDField(source="current_cv_id", allow_null=True)
     updated_at = serializers.DateTimeField()
 
 
-class CVUploadInput(StrictSerializer):
+class CandidateCVUploadInput(StrictSerializer):
     file = serializers.FileField(
         help_text=_("A PDF or Word (.docx) CV, 10 MB and 20 pages at most.")
     )
 
 
-class DraftOutput(serializers.Serializer):
+class CandidateCVDraftOutput(serializers.Serializer):
     """The profile as it would be with what was read (the input shape of the profile)."""
 
     headline = serializers.CharField(required=False)
     summary = serializers.CharField(required=False)
     phone = serializers.CharField(required=False)
-    work = WorkOutput(many=True)
-    education = EducationOutput(many=True)
-    languages = LanguageOutput(many=True)
+    work = CandidateWorkOutput(many=True)
+    education = CandidateEducationOutput(many=True)
+    languages = CandidateLanguageOutput(many=True)
     links = serializers.ListField(child=serializers.CharField())
     skills = serializers.ListField(child=serializers.CharField())
 
 
-class CVOutput(serializers.Serializer):
+class CandidateCVOutput(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
     kind = serializers.CharField()
@@ -177,7 +181,7 @@ class CVOutput(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class CVDetailOutput(CVOutput):
-    draft = DraftOutput(
+class CandidateCVDetailOutput(CandidateCVOutput):
+    draft = CandidateCVDraftOutput(
         help_text=_("Your profile pre-filled with what was read: confirm it, corrected or not.")
     )

@@ -15,11 +15,11 @@ TAG = "candidate profile"
 
 def _profile_response(user, *, status_code=status.HTTP_200_OK):
     profile = selectors.profile_for(user)
-    return Response(s.ProfileOutput(profile).data, status=status_code)
+    return Response(s.CandidateProfileOutput(profile).data, status=status_code)
 
 
 def _cv_response(cv, *, user, status_code=status.HTTP_200_OK):
-    data = s.CVOutput(cv).data
+    data = s.CandidateCVOutput(cv).data
     data["draft"] = selectors.cv_draft(cv=cv, profile=selectors.profile_for(user))
     return Response(data, status=status_code)
 
@@ -29,7 +29,7 @@ class MyCandidateProfileApi(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        summary="My candidate profile (created on first access)", responses=s.ProfileOutput
+        summary="My candidate profile (created on first access)", responses=s.CandidateProfileOutput
     )
     def get(self, request):
         services.profile_get_or_create(user=request.user)
@@ -37,11 +37,11 @@ class MyCandidateProfileApi(APIView):
 
     @extend_schema(
         summary="Change my candidate profile (fields sent change; lists sent replace)",
-        request=s.ProfileInput,
-        responses=s.ProfileOutput,
+        request=s.CandidateProfileInput,
+        responses=s.CandidateProfileOutput,
     )
     def patch(self, request):
-        data = s.ProfileInput(data=request.data)
+        data = s.CandidateProfileInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.profile_update(actor=request.user, **data.validated_data)
         return _profile_response(request.user)
@@ -52,7 +52,7 @@ class MyCVListApi(generics.ListAPIView):
     """My uploaded CVs, newest first."""
 
     parser_classes = [MultiPartParser, FormParser]
-    serializer_class = s.CVOutput
+    serializer_class = s.CandidateCVOutput
     filter_backends: list = []
 
     def get_queryset(self):
@@ -64,11 +64,11 @@ class MyCVListApi(generics.ListAPIView):
 
     @extend_schema(
         summary="Upload a CV (PDF or DOCX): it is read into a draft to confirm",
-        request={"multipart/form-data": s.CVUploadInput},
-        responses={201: s.CVDetailOutput},
+        request={"multipart/form-data": s.CandidateCVUploadInput},
+        responses={201: s.CandidateCVDetailOutput},
     )
     def post(self, request):
-        data = s.CVUploadInput(data=request.data)
+        data = s.CandidateCVUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         cv = services.cv_upload(actor=request.user, upload=data.validated_data["file"])
         return _cv_response(cv, user=request.user, status_code=status.HTTP_201_CREATED)
@@ -76,7 +76,9 @@ class MyCVListApi(generics.ListAPIView):
 
 @extend_schema(tags=[TAG])
 class MyCVApi(APIView):
-    @extend_schema(summary="One of my CVs with the pre-filled draft", responses=s.CVDetailOutput)
+    @extend_schema(
+        summary="One of my CVs with the pre-filled draft", responses=s.CandidateCVDetailOutput
+    )
     def get(self, request, pk):
         cv = selectors.own_cv(user=request.user, pk=pk)
         return _cv_response(cv, user=request.user)
@@ -94,12 +96,12 @@ class MyCVConfirmApi(APIView):
 
     @extend_schema(
         summary="Confirm a CV draft: fields sent replace the draft's, the rest is taken as read",
-        request=s.ProfileInput,
-        responses=s.ProfileOutput,
+        request=s.CandidateProfileInput,
+        responses=s.CandidateProfileOutput,
     )
     def post(self, request, pk):
         cv = selectors.own_cv(user=request.user, pk=pk)
-        data = s.ProfileInput(data=request.data)
+        data = s.CandidateProfileInput(data=request.data)
         data.is_valid(raise_exception=True)
         draft = selectors.cv_draft(cv=cv, profile=selectors.profile_for(request.user))
         fields = {**draft, **data.validated_data}
