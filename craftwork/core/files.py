@@ -1,6 +1,7 @@
 """Validation of uploaded files by their content, not their name, and thumbnails."""
 
 import re
+import zipfile
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
@@ -24,8 +25,24 @@ DOCUMENT_CONTENT_TYPES = {
     "png": "image/png",
     "webp": "image/webp",
     "gif": "image/gif",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# What a caller may accept: every document upload takes PDFs and images; résumés take PDF and
+# DOCX (a Word document is refused everywhere else, so its macros or links never get stored).
+PDF_AND_IMAGES = frozenset({"pdf", "image"})
+PDF_AND_DOCX = frozenset({"pdf", "docx"})
 PDF_SIGNATURE = b"%PDF-"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# A DOCX is a zip of XML parts. Text compresses well (10-20 times), a decompression bomb a
+# thousand times or more: refuse a large part packed past the ratio, and any archive that
+# would unpack past the total. zipfile never inflates more than a part's declared size, so
+# these declared sizes bound what a reader of the file can be made to unpack.
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+DOCX_MAX_RATIO = 100
+DOCX_RATIO_CHECKED_FROM = 1024 * 1024
+DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+DOCX_MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|(^|/)activeX/", re.IGNORECASE)
 PDF_TAIL_BYTES = 2048
 # What a reader may run, send or unpack: scripts (every script action and the document's
 # script tree carry the name /JavaScript), programs launched, forms that submit data, and
@@ -94,9 +111,10 @@ def validate_image(upload, *, max_bytes: int | None = None) -> str:
 class CheckedDocument:
     """What the upload policy found: the type comes from the content, never the client's name."""
 
-    kind: str  # "pdf" or an image extension
+    kind: str  # "pdf", "docx" or an image extension
     size: int
     original_name: str  # the client's base name, printable, its extension replaced by ``kind``
+    pages: int | None = None  # a PDF's page count, when the caller asked for a limit
 
     @property
     def content_type(self) -> str:
@@ -107,15 +125,21 @@ class CheckedDocument:
         return f"document.{self.kind}"
 
 
-def check_document(upload) -> CheckedDocument:
-    """The one policy for every document upload: a PDF without active content, or an image
-    (JPEG, PNG, WebP, GIF), recognised by its bytes, within ``MAX_DOCUMENT_UPLOAD_BYTES``.
+def check_document(
+    upload, *, accept: frozenset = PDF_AND_IMAGES, max_pages: int | None = None
+) -> CheckedDocument:
+    """The one policy for every document upload: a PDF without active content or a password,
+    or an image (JPEG, PNG, WebP, GIF), recognised by its bytes, within
+    ``MAX_DOCUMENT_UPLOAD_BYTES``. ``accept=PDF_AND_DOCX`` takes a Word document (no macros,
+    no decompression bomb) instead of images; ``max_pages`` opens the PDF and counts its pages.
 
-    HTML, SVG, Office files and anything else are refused by type, so no script or macro
-    they could carry is ever stored.
+    HTML, SVG, other Office files and anything else are refused by type, so no script or
+    macro they could carry is ever stored. The client's file name never decides the type.
     """
     if upload is None or not hasattr(upload, "read") or not hasattr(upload, "size"):
         raise ValidationFailed(_("Choose a file to upload."), code="required")
+    if not upload.size:
+        raise ValidationFailed(_("The file is empty."), code="empty_file")
     max_bytes = settings.MAX_DOCUMENT_UPLOAD_BYTES
     if upload.size > max_bytes:
         raise ValidationFailed(
@@ -126,13 +150,24 @@ def check_document(upload) -> CheckedDocument:
     upload.seek(0)
     head = upload.read(len(PDF_SIGNATURE))
     upload.seek(0)
-    if head == PDF_SIGNATURE:
-        _check_pdf(upload)
+    pages = None
+    if head == PDF_SIGNATURE and "pdf" in accept:
+        pages = _check_pdf(upload, max_pages=max_pages)
         kind = "pdf"
-    else:
+    elif head.startswith(ZIP_SIGNATURE) and "docx" in accept:
+        _check_docx(upload)
+        kind = "docx"
+    elif "image" in accept:
         kind = IMAGE_FORMATS[validate_image(upload, max_bytes=max_bytes)]
+    else:
+        raise ValidationFailed(
+            _("Use a PDF or a Word (.docx) document."), code="unsupported_document"
+        )
     return CheckedDocument(
-        kind=kind, size=upload.size, original_name=download_name(getattr(upload, "name", ""), kind)
+        kind=kind,
+        size=upload.size,
+        original_name=download_name(getattr(upload, "name", ""), kind),
+        pages=pages,
     )
 
 
@@ -146,19 +181,91 @@ def download_name(name: str | None, kind: str) -> str:
     return (stem or "file")[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
-def _check_pdf(upload) -> None:
+def _check_pdf(upload, *, max_pages: int | None = None) -> int | None:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
     if b"%%EOF" not in content[-PDF_TAIL_BYTES:]:
         raise ValidationFailed(_("The file is not a valid PDF."), code="invalid_document")
-    if _pdf_active_names(content):
+    names = _pdf_active_names(content)
+    if names & PDF_ACTIVE_NAMES or "OpenAction" in names:
         raise ValidationFailed(
             _(
                 "PDFs with scripts, automatic or launch actions, forms that send data or "
                 "attached files are not accepted."
             ),
             code="unsafe_document",
+        )
+    if "Encrypt" in names:
+        # Nobody here could read it (a reviewer, the CV parser), and its content cannot be
+        # checked: the owner saves a copy without a password instead.
+        raise ValidationFailed(
+            _("Password-protected PDFs are not accepted: save a copy without a password."),
+            code="encrypted_document",
+        )
+    return None if max_pages is None else _pdf_page_count(content, max_pages)
+
+
+def _pdf_page_count(content: bytes, max_pages: int) -> int:
+    """Open the PDF with pypdf (a structural check the byte scan above cannot make)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise ValidationFailed(
+                _("Password-protected PDFs are not accepted: save a copy without a password."),
+                code="encrypted_document",
+            )
+        pages = len(reader.pages)
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on hostile input; all mean "unreadable"
+        raise _unreadable_pdf() from exc
+    if pages < 1:
+        raise _unreadable_pdf()
+    if pages > max_pages:
+        raise ValidationFailed(
+            _("The PDF has %(pages)d pages; %(max)d at most.") % {"pages": pages, "max": max_pages},
+            code="too_many_pages",
+        )
+    return pages
+
+
+def _check_docx(upload) -> None:
+    """A Word document: a zip with the parts Word writes, no macros or ActiveX, no bomb."""
+    invalid = ValidationFailed(_("The file is not a valid Word document."), code="invalid_document")
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise invalid from exc
+    finally:
+        upload.seek(0)
+    names = {part.filename for part in parts}
+    if len(parts) > DOCX_MAX_PARTS or not all(name in names for name in DOCX_REQUIRED_PARTS):
+        raise invalid
+    if any(part.flag_bits & 0x1 for part in parts):
+        raise ValidationFailed(
+            _("Password-protected documents are not accepted: save a copy without a password."),
+            code="encrypted_document",
+        )
+    if any(DOCX_MACRO_PARTS.search(name) for name in names):
+        raise ValidationFailed(
+            _("Documents with macros or embedded controls are not accepted."),
+            code="unsafe_document",
+        )
+    unpacked = sum(part.file_size for part in parts)
+    too_packed = any(
+        part.file_size > DOCX_RATIO_CHECKED_FROM
+        and part.file_size > DOCX_MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if unpacked > DOCX_MAX_UNPACKED_BYTES or too_packed:
+        raise ValidationFailed(
+            _("The document unpacks to far more than its size; it is not accepted."),
+            code="compression_bomb",
         )
 
 
@@ -169,8 +276,10 @@ def _pdf_active_names(content: bytes) -> set[str]:
     for text in chain([content], _object_streams(content)):
         for match in PDF_NAME.finditer(text):
             name = _decode_name(match.group(1))
-            if name in PDF_ACTIVE_NAMES or (
-                name == "OpenAction" and not PDF_DESTINATION.match(text, match.end())
+            if (
+                name in PDF_ACTIVE_NAMES
+                or name == "Encrypt"
+                or (name == "OpenAction" and not PDF_DESTINATION.match(text, match.end()))
             ):
                 found.add(name)
     return found
