@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "channels",
     "craftwork.core",
     "craftwork.accounts",
+    "craftwork.staffroles",
     "craftwork.profiles",
     "craftwork.notifications",
     "craftwork.jobs",
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "craftwork.reviews",
     "craftwork.moderation",
     "craftwork.messaging",
+    "craftwork.console",
     "craftwork.web",
 ]
 
@@ -130,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "craftwork.accounts.middleware.UserLanguageMiddleware",
+    "craftwork.console.middleware.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

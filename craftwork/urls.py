@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("craftwork.moderation.api.urls")),
     path("", include("craftwork.messaging.api.urls")),
     path("payments/", include("craftwork.payments.api.urls")),
+    path("", include("craftwork.console.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("reviews/", include("craftwork.reviews.urls")),
     path("moderation/", include("craftwork.moderation.urls")),
     path("messages/", include("craftwork.messaging.urls")),
+    path("console/", include("craftwork.console.urls")),
     path("", include("craftwork.profiles.urls")),
     path("", include("craftwork.payments.urls")),
     path("", include("craftwork.web.urls")),
