@@ -1,6 +1,7 @@
 """Counts a person as active on a day the first time they make a request that day: one insert
 a day at most, remembered in the cache so later requests cost a cache read."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -15,7 +16,11 @@ class ActivityMiddleware:
         response = self.get_response(request)
         # DRF copies the API-authenticated user onto the Django request, so this sees both.
         user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) and response.status_code < 500:
+        if (
+            settings.CONSOLE_RECORD_ACTIVITY
+            and getattr(user, "is_authenticated", False)
+            and response.status_code < 500
+        ):
             record_activity(user.pk)
         return response
 

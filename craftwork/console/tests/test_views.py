@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import uuid
 
@@ -6,8 +7,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from craftwork.accounts.tests.factories import UserFactory
+from craftwork.console.models import DailyActivity
 from craftwork.core.models import AuditLog
 from craftwork.messaging.models import Message
 from craftwork.payments import refunds
@@ -231,3 +234,20 @@ def test_support_is_refused_a_refund_on_the_staff_payment_page():
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert not payment.refunds.exists()
+
+
+def test_a_signed_in_request_counts_the_person_active_once_a_day(settings, user, time_machine):
+    settings.CONSOLE_RECORD_ACTIVITY = True
+    time_machine.move_to("2026-05-20T10:00:00Z", tick=False)
+    c = client_for(user)
+    c.get("/dashboard/")
+    c.get("/dashboard/")
+    Client().get("/")  # anonymous: nobody to count
+    assert list(DailyActivity.objects.values_list("user_id", "day")) == [
+        (user.pk, dt.date(2026, 5, 20))
+    ]
+    api = APIClient()
+    api.force_authenticate(user)
+    time_machine.move_to("2026-05-21T10:00:00Z", tick=False)
+    api.get("/api/v1/me/")
+    assert DailyActivity.objects.filter(user=user).count() == 2
