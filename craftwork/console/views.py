@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from craftwork.core.errors import DomainError
 from craftwork.core.money import Money
 from craftwork.staffroles import access
+from craftwork.staffroles import services as staffroles_services
+from craftwork.staffroles.models import Role
 
 from . import charts, metrics, selectors, services
 from .forms import FilterForm, PeriodForm
@@ -48,6 +50,7 @@ def _nav(request) -> dict:
             "payments": access.staff_can(user, access.PAYMENTS_VIEW),
             "export": access.staff_can(user, access.EXPORT),
             "messages": access.staff_can(user, access.MESSAGES_READ),
+            "roles": access.staff_can(user, access.ROLES_ASSIGN),
         },
         "console_role": access.role_of(user),
         "listings": [(name, listing.title) for name, listing in LISTINGS.items()],
@@ -294,10 +297,29 @@ def user_view(request, user_id):
         **_nav(request),
         "person": person,
         "role": access.role_of(person),
+        "roles": Role.choices,
         "actions": services.actions_for("users", request.user),
         **selectors.user_page(person, actor=request.user),
     }
     return render(request, "console/user.html", context)
+
+
+@require_POST
+@staff_permission(access.ROLES_ASSIGN)
+def user_role_view(request, user_id):
+    person = selectors.staff_user(user_id)
+    if person is None:
+        raise Http404
+    try:
+        staffroles_services.staff_role_set(
+            actor=request.user, user=person, role=request.POST.get("role", "")
+        )
+    except DomainError as exc:
+        details = [str(m) for messages_ in exc.details.values() for m in messages_]
+        messages.error(request, " ".join(details) or exc.message)
+    else:
+        messages.success(request, _("The staff role was changed."))
+    return redirect("console:user", person.pk)
 
 
 @require_GET

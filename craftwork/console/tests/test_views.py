@@ -251,3 +251,21 @@ def test_a_signed_in_request_counts_the_person_active_once_a_day(settings, user,
     time_machine.move_to("2026-05-21T10:00:00Z", tick=False)
     api.get("/api/v1/me/")
     assert DailyActivity.objects.filter(user=user).count() == 2
+
+
+def test_an_admin_assigns_a_staff_role_and_it_takes_effect_at_once():
+    from craftwork.staffroles.models import StaffRole
+
+    admin = staff("admin")
+    agent = staff()  # no row yet: an admin
+    c = client_for(admin)
+    url = f"/console/users/{agent.pk}/role/"
+    assert c.post(url, {"role": "support"}).status_code == 302
+    assert StaffRole.objects.get(user=agent).role == "support"
+    assert AuditLog.objects.filter(action="staff_role_set", actor=admin).exists()
+    assert client_for(agent).get("/console/overview/").status_code == 403
+    c.post(url, {"role": "overlord"})
+    assert StaffRole.objects.get(user=agent).role == "support"
+    c.post(f"/console/users/{UserFactory().pk}/role/", {"role": "finance"})  # not staff
+    assert StaffRole.objects.count() == 2  # admin's and agent's
+    assert client_for(staff("finance")).post(url, {"role": "admin"}).status_code == 403
