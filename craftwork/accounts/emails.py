@@ -93,3 +93,12 @@ def send_invitation_email(invitation, token: str, *, language: str) -> None:
         },
         language=language,
     )
+
+
+def send_account_status_email(user, *, status: str, reason: str) -> None:
+    send_templated_email(
+        to=user.email,
+        template=f"account_{status}",
+        context={"user": user, "reason": reason},
+        language=user.language,
+    )

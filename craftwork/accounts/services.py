@@ -33,6 +33,7 @@ from craftwork.core.errors import (
 )
 from craftwork.core.events import publish
 from craftwork.core.files import reencode_image, validate_image
+from craftwork.staffroles import access
 
 from . import lockout, selectors, tasks
 from .authentication import (
@@ -532,6 +533,67 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
         audit(actor=user, action="password_reset", target=user)
     lockout.clear(user.email, current_ip.get())
     return user
+
+
+# --- staff: suspension and verification ---------------------------------------------
+
+
+def _clean_staff_reason(reason) -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason or len(reason) > 500 or "\x00" in reason:
+        message = _("Give a reason (at most 500 characters).")
+        raise ValidationFailed(message, code="reason_required", details={"reason": [message]})
+    return reason
+
+
+def _lock_other_user(actor, user: User) -> User:
+    if str(user.pk) == str(actor.pk):
+        raise PermissionDenied(_("Staff cannot do this to their own account."))
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def user_suspend(*, actor, user: User, reason: str) -> User:
+    """Staff stop someone using the site: web sessions end (an inactive user is signed out on
+    the next request), every API token stops working, and they are told why by email."""
+    access.require(actor, access.USERS_SUSPEND)
+    reason = _clean_staff_reason(reason)
+    with transaction.atomic():
+        locked = _lock_other_user(actor, user)
+        if not locked.is_active:
+            raise InvalidTransition(_("This account is already suspended."), code="suspended")
+        locked.is_active = False
+        _end_api_sessions(locked)
+        locked.save(update_fields=["is_active", "token_version", "updated_at"])
+        audit(actor=actor, action="user_suspended", target=locked, details={"reason": reason})
+        _on_commit(tasks.send_account_status_email, str(locked.pk), "suspended", reason)
+    return locked
+
+
+def user_reinstate(*, actor, user: User, reason: str) -> User:
+    access.require(actor, access.USERS_SUSPEND)
+    reason = _clean_staff_reason(reason)
+    with transaction.atomic():
+        locked = _lock_other_user(actor, user)
+        if locked.is_active:
+            raise InvalidTransition(_("This account is not suspended."), code="not_suspended")
+        locked.is_active = True
+        locked.save(update_fields=["is_active", "updated_at"])
+        audit(actor=actor, action="user_reinstated", target=locked, details={"reason": reason})
+        _on_commit(tasks.send_account_status_email, str(locked.pk), "reinstated", reason)
+    return locked
+
+
+def user_mark_verified(*, actor, user: User) -> User:
+    """Staff confirm the email address of an account (support checked it with the person).
+    A no-op for an address already verified."""
+    access.require(actor, access.USERS_VERIFY)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.email_verified_at is None:
+            locked.email_verified_at = dj_timezone.now()
+            locked.save(update_fields=["email_verified_at", "updated_at"])
+            audit(actor=actor, action="user_verified_by_staff", target=locked)
+    return locked
 
 
 # --- settings, roles, view, avatar ----------------------------------------------------

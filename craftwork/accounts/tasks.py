@@ -43,3 +43,11 @@ def send_invitation_email(invitation_id: str, token: str, language: str) -> None
     )
     if invitation is not None:
         emails.send_invitation_email(invitation, token, language=language)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_account_status_email(user_id: str, status: str, reason: str) -> None:
+    """Told whatever the account's state now (a suspended account is inactive)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None and status in ("suspended", "reinstated"):
+        emails.send_account_status_email(user, status=status, reason=reason)

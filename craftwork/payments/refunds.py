@@ -31,9 +31,10 @@ from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.audit import audit
 from craftwork.core.db import retry_on_conflict
-from craftwork.core.errors import Conflict, PermissionDenied, ValidationFailed
+from craftwork.core.errors import Conflict, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.money import CurrencyMismatch, Money
+from craftwork.staffroles import access
 
 from . import escrow_owners, ledger, receipts, services
 from .errors import IdempotencyKeyReused, InsufficientFunds
@@ -402,8 +403,8 @@ def refund_by_staff(
     """Staff refund ``amount`` of a payment. A split payment is refunded line by line in
     their order (or ``line`` only); the first refund is returned. What the payment's escrow
     item no longer holds needs ``cover`` (see ``refund_create``)."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied()
+    # A support agent is staff but may not move money: the role decides (staffroles.access).
+    access.require(actor, access.PAYMENTS_REFUND)
     if not reason.strip():
         raise ValidationFailed(_("Give a reason for the refund."), code="reason_required")
     if not payment.is_split or line is not None:
