@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "craftwork.catalog",
     "craftwork.credentials",
     "craftwork.payments",
+    "craftwork.billing",
     "craftwork.contracts",
     "craftwork.commerce",
     "craftwork.reviews",
