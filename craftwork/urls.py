@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("craftwork.moderation.api.urls")),
     path("", include("craftwork.messaging.api.urls")),
     path("payments/", include("craftwork.payments.api.urls")),
+    path("", include("craftwork.billing.api.urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("messages/", include("craftwork.messaging.urls")),
     path("", include("craftwork.profiles.urls")),
     path("", include("craftwork.payments.urls")),
+    path("", include("craftwork.billing.urls")),
     path("", include("craftwork.web.urls")),
 ]
 

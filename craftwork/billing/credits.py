@@ -128,7 +128,9 @@ def period_start(now: datetime) -> datetime:
 
 def allowance_version(wallet: CreditWallet) -> PlanVersion | None:
     """The plan version whose period allowance this wallet receives: the free tier of its
-    audience (a workspace: companies; a user: freelancers)."""
+    audience (a workspace: companies; a user who works as a freelancer: freelancers)."""
+    if wallet.user_id is not None and not wallet.user.is_freelancer:
+        return None
     audience = Audience.COMPANY if wallet.organization_id else Audience.FREELANCER
     return (
         PlanVersion.objects.filter(plan__audience=audience, plan__is_free_tier=True)
