@@ -197,3 +197,26 @@ def test_credit_price_list_and_staff_edit(staff):
     assert staff.put("/api/v1/credits/prices/ai_interview/", {"credits": -1}).status_code == 400
     user = client_for(UserFactory())
     assert user.put("/api/v1/credits/prices/ai_interview/", {"credits": 1}).status_code == 403
+
+
+def test_promote_my_active_gig_with_credits():
+    from craftwork.catalog.tests.factories import GigFactory
+
+    draft = GigFactory()
+    drafting = client_for(draft.seller)
+    refused = drafting.post(f"/api/v1/me/gigs/{draft.pk}/promote/", {"days": 1}, format="json")
+    assert refused.status_code == 409
+    gig = GigFactory(active=True)
+    seller = client_for(gig.seller)
+    response = seller.post(f"/api/v1/me/gigs/{gig.pk}/promote/", {"days": 4}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["credits"] == 4
+    assert credits.balance_of(credits.wallet_for(user=gig.seller)) == 6
+    too_long = seller.post(f"/api/v1/me/gigs/{gig.pk}/promote/", {"days": 91}, format="json")
+    assert too_long.status_code == 400
+    broke = seller.post(f"/api/v1/me/gigs/{gig.pk}/promote/", {"days": 7}, format="json")
+    assert broke.status_code == 409
+    assert broke.json()["error"]["code"] == "insufficient_credits"
+    other = client_for(FreelancerFactory())
+    assert other.post(f"/api/v1/me/gigs/{gig.pk}/promote/", {"days": 1}).status_code == 404
+    assert credits.balance_of(credits.wallet_for(user=gig.seller)) == 6
