@@ -317,38 +317,65 @@ def credits_consume(
 def credits_refund(*, action: str, reference: str, reason: str, actor=None) -> CreditCharge | None:
     """Give back the credits charged for ``action`` on ``reference``, once. None if nothing was
     charged or it was already refunded."""
+    refunded = credits_refund_many(
+        action=action, references=[reference], reason=reason, actor=actor
+    )
+    return refunded[0] if refunded else None
+
+
+def credits_refund_many(*, action: str, references, reason: str, actor=None) -> list[CreditCharge]:
+    """Refund the unrefunded charges of ``action`` on ``references`` (each once).
+
+    Every wallet involved is locked first, in key order, before the first posting: a posting
+    holds the shared ``credit_spent`` account until commit, so taking a second wallet's row after
+    it could wait for a consumer that holds that row and waits for ``credit_spent``."""
     reason = _clean_reason(reason)
-    charge = CreditCharge.objects.filter(
-        action=action, reference=reference, refunded_at__isnull=True
-    ).first()
-    if charge is None:
-        return None
+    references = sorted(set(references))
+    pending = CreditCharge.objects.filter(
+        action=action, reference__in=references, refunded_at__isnull=True
+    )
+    wallet_ids = sorted(set(pending.values_list("wallet_id", flat=True)))
+    if not wallet_ids:
+        return []
+    refunded = []
     with transaction.atomic():
-        wallet = _lock(charge.wallet)
-        charge = (
+        wallets = {
+            w.pk: w
+            for w in CreditWallet.objects.select_for_update()
+            .filter(pk__in=wallet_ids)
+            .order_by("pk")
+        }
+        charges = (
             CreditCharge.objects.select_for_update()
-            .filter(pk=charge.pk, refunded_at__isnull=True)
-            .first()
+            .filter(action=action, reference__in=references, refunded_at__isnull=True)
+            .order_by("pk")
         )
-        if charge is None:
-            return None
-        txn = ledger.post_transaction(
-            kind=TransactionKind.CREDIT_REFUND,
-            entries=[(_spent(), -charge.credits), (wallet_account(wallet), charge.credits)],
-            reference=reference,
-            idempotency_key=f"credit-refund:{charge.pk}",
-            memo=reason or _("Credits refunded"),
-            actor=actor,
-        )
-        charge.refunded_at = timezone.now()
-        charge.refund_transaction = txn
-        charge.save(update_fields=["refunded_at", "refund_transaction", "updated_at"])
-        publish(
-            "billing.credits_refunded",
-            payload={"wallet_id": str(wallet.pk), "action": action, "reference": reference},
-            actor=actor,
-        )
-    return charge
+        for charge in charges:
+            wallet = wallets.get(charge.wallet_id)
+            if wallet is None:  # charged after we looked: refunded by the next call
+                continue
+            txn = ledger.post_transaction(
+                kind=TransactionKind.CREDIT_REFUND,
+                entries=[(_spent(), -charge.credits), (wallet_account(wallet), charge.credits)],
+                reference=charge.reference,
+                idempotency_key=f"credit-refund:{charge.pk}",
+                memo=reason or _("Credits refunded"),
+                actor=actor,
+            )
+            charge.refunded_at = timezone.now()
+            charge.refund_transaction = txn
+            charge.save(update_fields=["refunded_at", "refund_transaction", "updated_at"])
+            publish(
+                "billing.credits_refunded",
+                payload={
+                    "wallet_id": str(wallet.pk),
+                    "action": action,
+                    "reference": charge.reference,
+                },
+                actor=actor,
+            )
+            refunded.append(charge)
+    return refunded
 
 
 def charge_usage(

@@ -85,3 +85,31 @@ def test_randomized_consumptions_refunds_and_grants_reconcile():
     report = reconcile()
     assert report.ok, report.problems
     call_command("reconcile")
+
+
+def test_cancelling_a_job_refunds_bidders_while_they_spend_credits():
+    from craftwork.jobs import services as job_services
+    from craftwork.jobs.tests.factories import JobFactory
+
+    job = JobFactory()
+    bidders = [FreelancerFactory() for _ in range(4)]
+    for freelancer in bidders:
+        job_services.proposal_submit(
+            actor=freelancer,
+            job=job,
+            amount=45_000,
+            duration_days=10,
+            cover_letter="I can do this well and on time, here is how.",
+        )
+    wallets = [credits.wallet_for(user=f) for f in bidders]
+    work = [partial(job_services.job_cancel, actor=job.client, job=job)] + [
+        partial(_consume, wallet, f"spend:{i}") for i, wallet in enumerate(wallets)
+    ]
+
+    results = run_in_threads(work)
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    # 10 a month - 2 for the bid + 2 back - 5 for the interview, whatever the order.
+    assert [credits.balance_of(wallet) for wallet in wallets] == [5, 5, 5, 5]
+    report = reconcile()
+    assert report.ok, report.problems

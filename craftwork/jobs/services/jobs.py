@@ -207,13 +207,13 @@ def _refund_bids(job: Job, *, actor, reason: str) -> None:
     """A job that ends without a hire gives bidders back the credits their proposals cost."""
     if job.hired_count:
         return
-    for pk in Proposal.objects.filter(job=job).order_by("pk").values_list("pk", flat=True):
-        credits.credits_refund(
-            action=CreditAction.PROPOSAL_SUBMIT,
-            reference=f"proposal:{pk}",
-            reason=reason,
-            actor=actor,
-        )
+    proposal_ids = Proposal.objects.filter(job=job).values_list("pk", flat=True)
+    credits.credits_refund_many(
+        action=CreditAction.PROPOSAL_SUBMIT,
+        references=[f"proposal:{pk}" for pk in proposal_ids],
+        reason=reason,
+        actor=actor,
+    )
 
 
 def job_close(*, actor, job: Job, reason: str = "") -> Job:
