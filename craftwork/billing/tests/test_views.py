@@ -41,3 +41,17 @@ def test_credit_page_of_a_foreign_workspace_redirects_with_a_message():
 
 def test_billing_needs_login():
     assert Client().get("/billing/credits/").status_code == 302
+
+
+def test_staff_edit_a_credit_price_in_the_admin():
+    from craftwork.billing.models import CreditPrice
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    row = CreditPrice.objects.get(action="proposal_submit")
+    response = client.post(f"/admin/billing/creditprice/{row.pk}/change/", {"credits": "6"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.credits == 6 and row.updated_by == staff
+    assert client.get("/admin/billing/planversion/").status_code == 200
