@@ -34,6 +34,7 @@ from .models import (
     CreditCharge,
     CreditPrice,
     CreditWallet,
+    Plan,
     PlanVersion,
 )
 
@@ -132,11 +133,25 @@ def allowance_version(wallet: CreditWallet) -> PlanVersion | None:
     if wallet.user_id is not None and not wallet.user.is_freelancer:
         return None
     audience = Audience.COMPANY if wallet.organization_id else Audience.FREELANCER
-    return (
+    version = (
         PlanVersion.objects.filter(plan__audience=audience, plan__is_free_tier=True)
+        .select_related("plan")
         .order_by("-number")
         .first()
     )
+    if version is None and not Plan.objects.filter(audience=audience, is_free_tier=True).exists():
+        version = _builtin_free_tier(audience)  # a database without the seeded plans
+    return version
+
+
+def _builtin_free_tier(audience: str) -> PlanVersion:
+    """The seeded free tier (defaults.py), unsaved: what a database whose plan rows are gone
+    (a test database after a flush) grants, instead of nothing."""
+    from .defaults import DEFAULT_PLANS
+
+    spec = next(p for p in DEFAULT_PLANS if p["audience"] == audience and p["is_free_tier"])
+    plan = Plan(slug=spec["slug"], name=spec["name"], audience=audience, is_free_tier=True)
+    return PlanVersion(plan=plan, number=1, **spec["version"])
 
 
 def _refresh_allowance(wallet: CreditWallet, *, now: datetime, actor=None) -> None:
