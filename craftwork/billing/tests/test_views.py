@@ -55,3 +55,13 @@ def test_staff_edit_a_credit_price_in_the_admin():
     row.refresh_from_db()
     assert row.credits == 6 and row.updated_by == staff
     assert client.get("/admin/billing/planversion/").status_code == 200
+
+
+def test_the_bid_form_says_what_a_proposal_costs():
+    from craftwork.jobs.tests.factories import JobFactory
+
+    job = JobFactory()
+    client = Client()
+    client.force_login(FreelancerFactory())
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Sending a proposal costs 2 credits" in body
