@@ -76,7 +76,7 @@ class CreditPriceInputSerializer(StrictSerializer):
     credits = serializers.IntegerField(min_value=0, max_value=MAX_CREDITS)
 
 
-class WalletSerializer(serializers.Serializer):
+class CreditWalletSerializer(serializers.Serializer):
     balance = serializers.IntegerField()
     allowance = serializers.IntegerField(help_text="Of the balance, the monthly allowance left.")
     period_start = serializers.DateTimeField(allow_null=True)

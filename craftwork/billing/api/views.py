@@ -79,13 +79,13 @@ class PlanVersionCreateView(APIView):
 
 class CreditWalletView(APIView):
     @extend_schema(
-        parameters=[ORGANIZATION], responses=s.WalletSerializer, summary="My credit balance"
+        parameters=[ORGANIZATION], responses=s.CreditWalletSerializer, summary="My credit balance"
     )
     def get(self, request):
         query = _query(request)
         wallet = selectors.wallet_for_actor(request.user, query.get("organization"))
         wallet = credits.wallet_refresh(wallet=wallet)
-        return Response(s.WalletSerializer(selectors.wallet_summary(wallet)).data)
+        return Response(s.CreditWalletSerializer(selectors.wallet_summary(wallet)).data)
 
 
 class CreditHistoryView(APIView):
@@ -140,7 +140,7 @@ class CreditGrantView(APIView):
 
     @extend_schema(
         request=s.CreditGrantInputSerializer,
-        responses={201: s.WalletSerializer},
+        responses={201: s.CreditWalletSerializer},
         summary="Staff: grant credits to a user or a workspace",
         description="Granted credits never expire. Send an `Idempotency-Key` to grant once.",
     )
@@ -164,6 +164,6 @@ class CreditGrantView(APIView):
             idempotency_key=request.headers.get(HEADER) or str(uuid.uuid4()),
         )
         return Response(
-            s.WalletSerializer(selectors.wallet_summary(wallet)).data,
+            s.CreditWalletSerializer(selectors.wallet_summary(wallet)).data,
             status=status.HTTP_201_CREATED,
         )
