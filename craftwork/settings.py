@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "craftwork.credentials",
     "craftwork.candidates",
     "craftwork.payments",
+    "craftwork.billing",
     "craftwork.contracts",
     "craftwork.commerce",
     "craftwork.reviews",

@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("craftwork.messaging.api.urls")),
     path("payments/", include("craftwork.payments.api.urls")),
     path("", include("craftwork.console.api.urls")),
+    path("", include("craftwork.billing.api.urls")),
 ]
 
 urlpatterns = [
@@ -55,6 +56,7 @@ urlpatterns = [
     path("console/", include("craftwork.console.urls")),
     path("", include("craftwork.profiles.urls")),
     path("", include("craftwork.payments.urls")),
+    path("", include("craftwork.billing.urls")),
     path("", include("craftwork.web.urls")),
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("<uuid:pk>/manage/publish/", views.gig_publish, name="gig-publish"),
     path("<uuid:pk>/manage/pause/", views.gig_pause, name="gig-pause"),
+    path("<uuid:pk>/manage/promote/", views.gig_promote, name="gig-promote"),
     path("<uuid:pk>/manage/delete/", views.gig_delete, name="gig-delete"),
     path("<uuid:pk>/remove/", views.gig_remove, name="gig-remove"),
 ]

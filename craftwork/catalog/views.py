@@ -7,9 +7,14 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from craftwork.billing.credits import price_of as credit_price_of
+from craftwork.billing.models import CreditAction
+from craftwork.billing.promotions import promoted_until
 from craftwork.core.errors import DomainError, NotFound
 from craftwork.core.markdown import render_markdown
 from craftwork.core.paginator import CachedCountPaginator
@@ -169,6 +174,8 @@ def _manage_context(request, gig, **bound) -> dict:
         "images": list(gig.images.all()),
         "missing_for_publish": services.gig_publish_missing(gig),
         "can_edit": gig.status != GigStatus.REMOVED,
+        "promoted_until": promoted_until(f"gig:{gig.pk}"),
+        "promotion_day_credits": credit_price_of(CreditAction.GIG_PROMOTION_DAY),
     }
     return context
 
@@ -330,6 +337,28 @@ def gig_publish(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your gig is live in the catalog."))
+    return redirect("catalog:gig-manage", pk=gig.pk)
+
+
+@freelancer_required
+@require_POST
+def gig_promote(request, pk):
+    gig = _own_gig(request, pk)
+    try:
+        days = int(request.POST.get("days", ""))
+    except ValueError:
+        messages.error(request, _("Choose a number of days."))
+        return redirect("catalog:gig-manage", pk=gig.pk)
+    try:
+        promotion = services.gig_promote(actor=request.user, gig=gig, days=days)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Your gig is promoted until %(date)s.")
+            % {"date": date_format(localtime(promotion.ends_at), "DATETIME_FORMAT")},
+        )
     return redirect("catalog:gig-manage", pk=gig.pk)
 
 

@@ -64,6 +64,15 @@ CURRENCIES: dict[str, CurrencyInfo] = {
 }
 CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCIES)]
 
+# Units the ledger keeps that are not money: platform credits (craftwork.billing). A ledger
+# account and its entries are in one unit, and every transaction balances per unit, so credits
+# are never added to or exchanged for a currency by the ledger. Money(…, "CRD") exists for the
+# ledger's arithmetic; forms and serializers validate currencies with ``currency_info``, which
+# refuses these units.
+CREDITS = "CRD"
+LEDGER_UNITS: dict[str, CurrencyInfo] = {CREDITS: CurrencyInfo(0, "")}
+LEDGER_UNIT_CHOICES = CURRENCY_CHOICES + [(code, code) for code in sorted(LEDGER_UNITS)]
+
 _DECIMAL_RE = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
 _MAX_TEXT_LENGTH = 40
 
@@ -90,6 +99,13 @@ def currency_info(currency: str) -> CurrencyInfo:
         raise UnknownCurrency(details={"currency": str(currency)[:10]}) from None
 
 
+def unit_info(unit: str) -> CurrencyInfo:
+    """A currency or a non-money ledger unit (``LEDGER_UNITS``)."""
+    if isinstance(unit, str) and unit in LEDGER_UNITS:
+        return LEDGER_UNITS[unit]
+    return currency_info(unit)
+
+
 def _require_int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
@@ -105,7 +121,7 @@ class Money:
         _require_int(self.minor, "Money.minor")
         if not isinstance(self.currency, str):
             raise TypeError("Money.currency must be a str")
-        currency_info(self.currency)
+        unit_info(self.currency)
         if abs(self.minor) > MAX_MINOR:
             raise InvalidAmount(_("The amount is too large."))
 
@@ -229,7 +245,7 @@ class Money:
 
     def to_decimal_string(self) -> str:
         """Canonical plain decimal ("-1234.50"); ``Money.parse`` reads it back."""
-        exponent = currency_info(self.currency).exponent
+        exponent = unit_info(self.currency).exponent
         digits = str(abs(self.minor)).rjust(exponent + 1, "0")
         whole, fraction = (digits[:-exponent], digits[-exponent:]) if exponent else (digits, "")
         sign = "-" if self.minor < 0 else ""
@@ -240,7 +256,7 @@ class Money:
 
     def format(self, *, with_code: bool = False) -> str:
         """For display: "$1,234.56", "-¥500", or with_code "1,234.56 USD"."""
-        symbol = currency_info(self.currency).symbol
+        symbol = unit_info(self.currency).symbol
         plain = self.to_decimal_string().lstrip("-")
         whole, _dot, fraction = plain.partition(".")
         grouped = f"{int(whole):,}" + (f".{fraction}" if fraction else "")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from craftwork.accounts.models import User
+from craftwork.billing import credits
 from craftwork.core.errors import DomainError
 from craftwork.profiles import selectors as profile_selectors
 from craftwork.profiles.models import Skill, SkillCategory
@@ -273,9 +274,21 @@ def _price(rng, job) -> dict:
     return {"amount": None, "hourly_rate": rng.randint(job.hourly_rate_min, job.hourly_rate_max)}
 
 
+def _demo_credits(freelancer) -> None:
+    """Bidding costs credits: demo freelancers get a stock once, beside the monthly allowance."""
+    credits.credits_grant(
+        actor=None,
+        wallet=credits.wallet_for(user=freelancer),
+        credits=200,
+        reason="Demo credits",
+        idempotency_key=f"demo-credits:{freelancer.pk}",
+    )
+
+
 def _seed_proposals(rng, job, slug, pools, report, *, k):
     proposals = []
     for freelancer in _bidders(rng, pools, slug, job.client, k):
+        _demo_credits(freelancer)
         proposal = services.proposal_submit(
             actor=freelancer,
             job=job,
@@ -323,6 +336,7 @@ def _seed_named_freelancer(rng, pools, report, domain):
     jobs = Job.objects.filter(status="open", visibility=Visibility.PUBLIC).exclude(
         client=freelancer
     )
+    _demo_credits(freelancer)
     for job in jobs.order_by("created_at")[:4]:
         try:
             services.proposal_submit(

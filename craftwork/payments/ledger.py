@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.errors import Conflict, ValidationFailed
-from craftwork.core.money import MAX_MINOR, CurrencyMismatch, Money, currency_info
+from craftwork.core.money import MAX_MINOR, CurrencyMismatch, Money, unit_info
 
 from .errors import IdempotencyKeyReused, InsufficientFunds, InvalidEntry, UnbalancedTransaction
 from .models import (
@@ -68,7 +68,7 @@ def _account_identity(kind: str, currency: str, owner, reference: str) -> dict:
     rule = ACCOUNT_RULES.get(kind)
     if rule is None:
         raise ValueError(f"unknown ledger account kind {kind!r}")
-    currency_info(currency)
+    unit_info(currency)  # a currency, or a non-money unit such as credits
     if rule.needs_owner != (owner is not None):
         raise ValueError(f"{kind} accounts {'need' if rule.needs_owner else 'take no'} owner")
     if owner is not None and owner.pk is None:

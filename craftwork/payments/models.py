@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from craftwork.core.models import BaseModel
-from craftwork.core.money import CURRENCY_CHOICES, Money, money_property
+from craftwork.core.money import CURRENCY_CHOICES, LEDGER_UNIT_CHOICES, Money, money_property
 
 BPS_MAX = 10_000
 
@@ -69,6 +69,20 @@ class AccountKind(models.TextChoices):
     # Money the platform paid back beyond what an item still held in escrow (a refund of
     # money already released, written off by staff or issued at the provider); negative.
     REFUND_LOSS = "refund_loss", _("Refund losses")
+    # Billing (craftwork.billing, docs/money.md "Credits" and "Invoices"). Credit accounts are
+    # in the unit CRD, never in a currency. A user's credits:
+    CREDIT_USER = "credit_user", _("Credits (user)")
+    # A workspace's credits (reference "org:<uuid>").
+    CREDIT_WORKSPACE = "credit_workspace", _("Credits (workspace)")
+    # Where credits come from and go back to when they expire: minus the credits in wallets
+    # and spent.
+    CREDIT_ISSUED = "credit_issued", _("Credits issued")
+    # Credits consumed by actions (a refund takes them back out).
+    CREDIT_SPENT = "credit_spent", _("Credits spent")
+    # Revenue from subscriptions and credit packs (paid invoices), net of tax.
+    BILLING_REVENUE = "billing_revenue", _("Billing revenue")
+    # Tax collected on paid invoices and owed to the tax authority.
+    TAX_PAYABLE = "tax_payable", _("Tax payable")
 
 
 class AccountRule(NamedTuple):
@@ -89,12 +103,18 @@ ACCOUNT_RULES: dict[str, AccountRule] = {
     AccountKind.PAYOUT_CLEARING: AccountRule(True, False, False),
     AccountKind.CHARGEBACK_LOSS: AccountRule(False, False, True),
     AccountKind.REFUND_LOSS: AccountRule(False, False, True),
+    AccountKind.CREDIT_USER: AccountRule(True, False, False),
+    AccountKind.CREDIT_WORKSPACE: AccountRule(False, True, False),
+    AccountKind.CREDIT_ISSUED: AccountRule(False, False, True),
+    AccountKind.CREDIT_SPENT: AccountRule(False, False, False),
+    AccountKind.BILLING_REVENUE: AccountRule(False, False, False),
+    AccountKind.TAX_PAYABLE: AccountRule(False, False, False),
 }
 
 
 class LedgerAccount(BaseModel):
     kind = models.CharField(max_length=32, choices=AccountKind.choices)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    currency = models.CharField(max_length=3, choices=LEDGER_UNIT_CHOICES)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -170,6 +190,13 @@ class TransactionKind(models.TextChoices):
     CHARGEBACK_REINSTATE = "chargeback_reinstate", _("Chargeback won, reinstated")
     # Staff move money stuck in a settled item's escrow to the platform (docs/money.md).
     ESCROW_WRITEOFF = "escrow_writeoff", _("Escrow moved to the platform")
+    # Billing (craftwork.billing): credits and invoices.
+    CREDIT_GRANT = "credit_grant", _("Credits granted")
+    CREDIT_PURCHASE = "credit_purchase", _("Credits bought")
+    CREDIT_CONSUME = "credit_consume", _("Credits spent")
+    CREDIT_REFUND = "credit_refund", _("Credits refunded")
+    CREDIT_EXPIRE = "credit_expire", _("Credits expired")
+    INVOICE_PAYMENT = "invoice_payment", _("Invoice paid")
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
@@ -197,7 +224,7 @@ class LedgerEntry(AppendOnlyModel):
     )
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
     amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    currency = models.CharField(max_length=3, choices=LEDGER_UNIT_CHOICES)
     # For a contract escrow: the item the money is held for ("milestone:<uuid>", ...); empty
     # when the escrow holds one thing. No item of an escrow may go below zero.
     item_ref = models.CharField(max_length=200, blank=True, default="")

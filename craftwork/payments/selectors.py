@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from craftwork.core.money import Money, currency_info
+from craftwork.core.money import LEDGER_UNITS, Money, currency_info
 
 from .models import (
     AccountKind,
@@ -216,10 +216,9 @@ def payout_for_owner(user, pk) -> Payout:
 
 
 def user_currencies(user) -> list[str]:
-    """The currencies the user has money in (USD when none yet)."""
-    currencies = sorted(
-        set(LedgerAccount.objects.filter(owner=user).values_list("currency", flat=True))
-    )
+    """The currencies the user has money in (USD when none yet); credits are not money."""
+    accounts = LedgerAccount.objects.filter(owner=user).exclude(currency__in=list(LEDGER_UNITS))
+    currencies = sorted(set(accounts.values_list("currency", flat=True)))
     return currencies or ["USD"]
 
 
@@ -232,8 +231,11 @@ def user_entries(
     date_from=None,
     date_to=None,
 ) -> QuerySet[LedgerEntry]:
-    """Entries on the user's own accounts (wallet, payouts, escrow they funded), newest first."""
-    entries = LedgerEntry.objects.filter(account__owner=user)
+    """Entries on the user's own accounts (wallet, payouts, escrow they funded), newest first.
+    Money only: credits have their own history (craftwork.billing)."""
+    entries = LedgerEntry.objects.filter(account__owner=user).exclude(
+        currency__in=list(LEDGER_UNITS)
+    )
     if currency:
         entries = entries.filter(currency=currency)
     if kind:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/gigs/<uuid:pk>/", views.MyGigApi.as_view(), name="my-gig"),
     path("me/gigs/<uuid:pk>/publish/", views.MyGigPublishApi.as_view(), name="my-gig-publish"),
     path("me/gigs/<uuid:pk>/pause/", views.MyGigPauseApi.as_view(), name="my-gig-pause"),
+    path("me/gigs/<uuid:pk>/promote/", views.MyGigPromoteApi.as_view(), name="my-gig-promote"),
     path("me/gigs/<uuid:pk>/packages/", views.MyGigPackagesApi.as_view(), name="my-gig-packages"),
     path("me/gigs/<uuid:pk>/extras/", views.MyGigExtrasApi.as_view(), name="my-gig-extras"),
     path(

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from craftwork.billing.api.serializers import PromotionInputSerializer, PromotionSerializer
 from craftwork.core.api.parsers import MultiPartParser
 
 from .. import selectors, services
@@ -173,6 +174,25 @@ class MyGigPauseApi(APIView):
         gig = selectors.own_gig(user=request.user, pk=pk)
         services.gig_pause(actor=request.user, gig=gig)
         return _own_gig_response(request, pk)
+
+
+class MyGigPromoteApi(APIView):
+    @extend_schema(
+        tags=[TAG_SELLER],
+        request=PromotionInputSerializer,
+        responses={201: PromotionSerializer},
+        summary="Promote my active gig for N days with credits",
+        description="Costs the credit price list's `gig_promotion_day` per day; 409 "
+        "`insufficient_credits` without enough. An active promotion is extended.",
+    )
+    def post(self, request, pk):
+        gig = selectors.own_gig(user=request.user, pk=pk)
+        data = PromotionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        promotion = services.gig_promote(
+            actor=request.user, gig=gig, days=data.validated_data["days"]
+        )
+        return Response(PromotionSerializer(promotion).data, status=201)
 
 
 def _set_rows(request, pk, input_class, service, name):

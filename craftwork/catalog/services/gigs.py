@@ -498,6 +498,21 @@ def gig_publish(*, actor, gig: Gig) -> Gig:
     return locked
 
 
+def gig_promote(*, actor, gig: Gig, days: int):
+    """Promote my active gig for ``days`` days with credits (billing's price per day), charged
+    in this transaction; an active promotion is extended."""
+    from craftwork.billing.promotions import promotion_buy
+
+    _require_seller(actor)
+    with transaction.atomic():
+        locked = _lock_own_gig(actor=actor, gig=gig)
+        if locked.status != GigStatus.ACTIVE:
+            raise InvalidTransition(_("Only an active gig can be promoted."))
+        promotion = promotion_buy(actor=actor, subject=f"gig:{locked.pk}", days=days)
+        audit(actor=actor, action="catalog.gig_promoted", target=locked, details={"days": days})
+    return promotion
+
+
 def gig_pause(*, actor, gig: Gig) -> Gig:
     """Active -> paused: hidden from the catalog, new orders refused. Pausing twice is a no-op."""
     _require_seller(actor)

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from craftwork.accounts.selectors import organizations_for
+from craftwork.billing import credits
+from craftwork.billing.models import CreditAction
 from craftwork.core.audit import audit
 from craftwork.core.errors import NotFound, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
@@ -18,6 +20,7 @@ from ..models import (
     JobAttachment,
     JobStatus,
     LocationType,
+    Proposal,
     Visibility,
 )
 from ..process import CLIENT, SYSTEM, apply
@@ -200,6 +203,19 @@ def _notify_bidders(job: Job, changed: list[str], *, actor) -> None:
     )
 
 
+def _refund_bids(job: Job, *, actor, reason: str) -> None:
+    """A job that ends without a hire gives bidders back the credits their proposals cost."""
+    if job.hired_count:
+        return
+    proposal_ids = Proposal.objects.filter(job=job).values_list("pk", flat=True)
+    credits.credits_refund_many(
+        action=CreditAction.PROPOSAL_SUBMIT,
+        references=[f"proposal:{pk}" for pk in proposal_ids],
+        reason=reason,
+        actor=actor,
+    )
+
+
 def job_close(*, actor, job: Job, reason: str = "") -> Job:
     """Stop hiring on an open job; live proposals are declined, pending invitations withdrawn."""
     reason = validation.clean_reason(reason)
@@ -208,6 +224,7 @@ def job_close(*, actor, job: Job, reason: str = "") -> Job:
         require_job_owner(actor, locked)
         apply(locked, "close", role=CLIENT, actor=actor, note=reason)
         wind_down(locked, actor=actor, reason=reason or _("The client closed this job."))
+        _refund_bids(locked, actor=actor, reason=_("The job was closed without a hire."))
     return locked
 
 
@@ -219,6 +236,7 @@ def job_cancel(*, actor, job: Job, reason: str = "") -> Job:
         require_job_owner(actor, locked)
         apply(locked, "cancel", role=CLIENT, actor=actor, note=reason)
         wind_down(locked, actor=actor, reason=reason or _("The client cancelled this job."))
+        _refund_bids(locked, actor=actor, reason=_("The job was cancelled."))
     return locked
 
 
@@ -234,6 +252,7 @@ def job_remove(*, actor, job: Job, reason: str) -> Job:
         if locked.status == JobStatus.OPEN:
             apply(locked, "close", role=SYSTEM, actor=actor, note=reason)
             wind_down(locked, actor=actor, reason=_("This job was removed by our moderators."))
+            _refund_bids(locked, actor=actor, reason=_("The job was removed by our moderators."))
     return locked
 
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from craftwork.billing import credits
+from craftwork.billing.models import CreditAction
 from craftwork.core.audit import audit
 from craftwork.core.errors import (
     Conflict,
@@ -117,6 +119,14 @@ def proposal_submit(
             )
             for item in prepared:
                 files.store(ProposalAttachment, item, proposal=proposal)
+            # Bidding costs credits (the price list); charged in this transaction, so a bid
+            # that fails costs nothing and one without enough credits is not made.
+            credits.credits_consume(
+                actor=actor,
+                wallet=credits.wallet_for(user=actor),
+                action=CreditAction.PROPOSAL_SUBMIT,
+                reference=f"proposal:{proposal.pk}",
+            )
             audit(actor=actor, action="jobs.proposal_submitted", target=proposal)
             publish(
                 "jobs.proposal_submitted",
