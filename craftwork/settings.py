@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "craftwork.profiles",
     "craftwork.notifications",
     "craftwork.jobs",
+    "craftwork.recruiting",
     "craftwork.catalog",
     "craftwork.credentials",
     "craftwork.payments",
@@ -157,6 +158,7 @@ TEMPLATES = [
                 "craftwork.notifications.context_processors.notifications",
                 "craftwork.commerce.context_processors.cart",
                 "craftwork.messaging.context_processors.messaging",
+                "craftwork.recruiting.context_processors.workspaces",
             ],
         },
     }
@@ -227,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "craftwork.accounts.tasks.*": {"queue": MAIL_QUEUE},
     "craftwork.notifications.tasks.deliver": {"queue": MAIL_QUEUE},
     "craftwork.notifications.tasks.send_phone_code": {"queue": MAIL_QUEUE},
+    "craftwork.recruiting.tasks.send_rejection_email": {"queue": MAIL_QUEUE},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -239,6 +242,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs (every one is safe to run twice). Apps add theirs here.
 CELERY_BEAT_SCHEDULE: dict = {
+    "recruiting.reject-due-knockouts": {
+        "task": "craftwork.recruiting.tasks.reject_due_knockouts",
+        "schedule": 300.0,
+    },
     "core.redispatch-stale-events": {
         "task": "craftwork.core.tasks.redispatch_stale_events",
         "schedule": 30.0,
