@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "craftwork.recruiting.tasks.reject_due_knockouts",
         "schedule": 300.0,
     },
+    "recruiting.expire-offers": {
+        "task": "craftwork.recruiting.tasks.expire_offers",
+        "schedule": 300.0,
+    },
     "core.redispatch-stale-events": {
         "task": "craftwork.core.tasks.redispatch_stale_events",
         "schedule": 30.0,

@@ -29,13 +29,13 @@ member whose role allows it, see docs/recruiting.md), `candidate` (the applicant
 
 
 def render() -> str:
-    from craftwork.recruiting.process import APPLICATION_PROCESS, OPENING_PROCESS
+    from craftwork.recruiting.process import APPLICATION_PROCESS, OFFER_PROCESS, OPENING_PROCESS
 
     sections = [HEADER]
     for key, process in registered_processes().items():
         sections.append(render_process(key, process))
     sections.append(RECRUITING_HEADER)
-    for process in (OPENING_PROCESS, APPLICATION_PROCESS):
+    for process in (OPENING_PROCESS, APPLICATION_PROCESS, OFFER_PROCESS):
         sections.append(render_process(f"recruiting.{process.name}", process))
     return "\n".join(sections).rstrip() + "\n"
 

@@ -220,3 +220,40 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why (optional)"), required=False, max_length=MAX_REASON_LENGTH
     )
+
+
+class OfferForm(forms.Form):
+    salary = forms.IntegerField(label=_("Salary"), min_value=1, help_text=_("Whole units."))
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial="EUR")
+    period = forms.ChoiceField(label=_("Per"), choices=SalaryPeriod.choices)
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    template = forms.CharField(
+        label=_("Letter"), max_length=MAX_DESCRIPTION_LENGTH, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown. {name}, {opening}, {company}, {salary}, {start_date} and {expires} are filled in."),
+    )  # fmt: skip
+
+    def offer_fields(self) -> dict:
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        data = self.cleaned_data
+        factor = 10 ** currency_info(data["currency"]).exponent
+        # The deadline is the end of the chosen day in the recruiter's time zone.
+        expires = timezone.make_aware(datetime.combine(data["expires_on"], time(23, 59)))
+        return {
+            "salary": data["salary"] * factor, "currency": data["currency"],
+            "period": data["period"], "start_date": data["start_date"], "expires_at": expires,
+            "template": data["template"],
+        }  # fmt: skip
+
+
+class OfferAnswerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"), required=False, max_length=MAX_REASON_LENGTH
+    )

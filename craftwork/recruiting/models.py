@@ -334,3 +334,63 @@ class Scorecard(BaseModel):
                 fields=["application", "author"], name="rec_scorecard_one_per_author"
             ),
         ]
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Offer(BaseModel):
+    """An offer to the applicant of an application in the offer stage. The letter is a
+    markdown template; ``letter`` keeps the text with the variables filled in when sent."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    salary = models.BigIntegerField(_("salary"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    period = models.CharField(_("per"), max_length=6, choices=SalaryPeriod.choices)
+    start_date = models.DateField(_("start date"))
+    expires_at = models.DateTimeField(_("answer by"))
+    template = models.TextField(_("letter"), max_length=MAX_DESCRIPTION_LENGTH)
+    letter = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default="draft")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=MAX_REASON_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary__gt=0, salary__lte=MAX_SALARY_MINOR), name="rec_offer_salary"
+            ),
+            # One live offer per application at a time.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["draft", "approved", "sent"]),
+                name="rec_offer_one_live",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"], condition=Q(status="sent"), name="rec_offer_expiry_idx"
+            )
+        ]
+
+    @property
+    def salary_text(self) -> str:
+        from craftwork.core.money import Money
+
+        return f"{Money(self.salary, self.currency).format()} {self.get_period_display()}"

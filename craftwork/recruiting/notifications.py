@@ -40,3 +40,14 @@ notify_on(
     link=_candidate_link,
     label=gettext_lazy("You were hired for an opening"),
 )
+
+notify_on(
+    "recruiting.offer_sent",
+    type="recruiting_offer_sent",
+    recipients=lambda event: [event.payload["candidate_id"]],
+    title=lambda event, user: (
+        _("You have an offer for “%(title)s”") % {"title": event.payload["opening_title"]}
+    ),
+    link=_candidate_link,
+    label=gettext_lazy("A company sent you an offer"),
+)

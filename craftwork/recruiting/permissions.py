@@ -43,6 +43,14 @@ PERMISSIONS: dict[str, tuple[frozenset, str]] = {
         frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER, INTERVIEWER}),
         "Write team notes (with @mentions)",
     ),
+    "offer.manage": (
+        frozenset({OWNER, ADMIN, RECRUITER}),
+        "Draft offers, send approved ones, withdraw them",
+    ),
+    "offer.approve": (
+        frozenset({OWNER, ADMIN, HIRING_MANAGER}),
+        "Approve an offer before it is sent",
+    ),
     "scorecard.submit": (
         frozenset({OWNER, ADMIN, RECRUITER, HIRING_MANAGER, INTERVIEWER}),
         "Fill in one's own scorecard",

@@ -20,7 +20,15 @@ from craftwork.core.audit import audit
 from craftwork.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from craftwork.core.events import publish
 
-from .models import Application, ApplicationEvent, Opening, OpeningStatus, StageKind
+from .models import (
+    Application,
+    ApplicationEvent,
+    Offer,
+    OfferStatus,
+    Opening,
+    OpeningStatus,
+    StageKind,
+)
 
 TEAM, CANDIDATE, SYSTEM = "team", "candidate", "system"
 
@@ -150,7 +158,42 @@ APPLICATION_PROCESS = Process(
     ],
 )  # fmt: skip
 
-PROCESSES = {Opening: OPENING_PROCESS, Application: APPLICATION_PROCESS}
+
+def _offer_not_expired(offer):
+    if offer.expires_at <= timezone.now():
+        return "offer_expired", _("This offer has expired.")
+    return None
+
+
+OF = OfferStatus
+OFFER_PROCESS = Process(
+    name="offer",
+    states=[OF.DRAFT, OF.APPROVED, OF.SENT, OF.ACCEPTED, OF.DECLINED, OF.EXPIRED, OF.WITHDRAWN],
+    description=(
+        "An offer on an application in the offer stage. A hiring manager (or owner/admin) "
+        "approves the draft, a recruiter sends it, the candidate accepts or declines it in the "
+        "web before it expires. Accepting hires the application (system move), which closes "
+        "the opening when every position is filled."
+    ),
+    transitions=[
+        Transition("approve", (OF.DRAFT,), OF.APPROVED, frozenset({TEAM}), label=_("Approve"),
+                   doc="permission offer.approve"),
+        Transition("send", (OF.APPROVED,), OF.SENT, frozenset({TEAM}), label=_("Send"),
+                   event="recruiting.offer_sent", doc="fills the letter's variables"),
+        Transition("accept", (OF.SENT,), OF.ACCEPTED, frozenset({CANDIDATE}),
+                   guards=(_offer_not_expired,), label=_("Accept"),
+                   event="recruiting.offer_accepted", doc="application → hired"),
+        Transition("decline", (OF.SENT,), OF.DECLINED, frozenset({CANDIDATE}),
+                   label=_("Decline"), event="recruiting.offer_declined"),
+        Transition("expire", (OF.SENT,), OF.EXPIRED, frozenset({SYSTEM}), label=_("Expire"),
+                   timer=Timer("at expires_at")),
+        Transition("withdraw", (OF.DRAFT, OF.APPROVED, OF.SENT), OF.WITHDRAWN,
+                   frozenset({TEAM}), label=_("Withdraw")),
+    ],
+)  # fmt: skip
+
+
+PROCESSES = {Opening: OPENING_PROCESS, Application: APPLICATION_PROCESS, Offer: OFFER_PROCESS}
 
 
 def process_for(obj) -> Process:
@@ -199,6 +242,31 @@ def apply_opening(opening: Opening, name: str, *, role: str, actor, note: str = 
           details=details)  # fmt: skip
     if transition.event:
         publish(transition.event, payload=_opening_payload(opening), actor=_person(actor))
+    return previous
+
+
+OFFER_STAMPS = {OF.APPROVED: "approved_at", OF.SENT: "sent_at", OF.ACCEPTED: "answered_at",
+                OF.DECLINED: "answered_at"}  # fmt: skip
+
+
+def apply_offer(offer: Offer, name: str, *, role: str, actor, note: str = "") -> str:
+    transition = OFFER_PROCESS.get(name)
+    problem = refusal(offer, transition, role=role)
+    if problem:
+        _raise(problem, offer, name)
+    previous = offer.status
+    offer.status = transition.target
+    update = ["status", "updated_at"]
+    stamp = OFFER_STAMPS.get(transition.target)
+    if stamp:
+        setattr(offer, stamp, timezone.now())
+        update.append(stamp)
+    offer.save(update_fields=update)
+    audit(actor=_person(actor), action=f"recruiting.offer_{name}", target=offer,
+          details={"from": previous, "to": transition.target, "note": note[:500]})  # fmt: skip
+    if transition.event:
+        payload = {**application_payload(offer.application), "offer_id": str(offer.pk)}
+        publish(transition.event, payload=payload, actor=_person(actor))
     return previous
 
 

@@ -284,3 +284,43 @@ def closed_opening(pk) -> Opening:
     if found is None:
         raise NotFound(_("Opening not found."))
     return found
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+CANDIDATE_OFFER_STATES = ("sent", "accepted", "declined", "expired")
+
+
+def offers_for(application) -> QuerySet:
+    return application.offers.select_related("created_by", "approved_by")
+
+
+def offer_in(membership: Membership, pk):
+    from .models import Offer
+
+    found = (
+        Offer.objects.select_related("application__opening__organization")
+        .filter(application__opening__organization_id=membership.organization_id, pk=_uuid(pk))
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Offer not found."))
+    return found
+
+
+def candidate_offers(user, application) -> QuerySet:
+    """What the candidate sees of the offers: sent ones and their outcome, never drafts."""
+    return application.offers.filter(application__candidate=user, status__in=CANDIDATE_OFFER_STATES)
+
+
+def candidate_offer(user, pk):
+    from .models import Offer
+
+    found = (
+        Offer.objects.select_related("application__opening__organization")
+        .filter(application__candidate=user, status__in=CANDIDATE_OFFER_STATES, pk=_uuid(pk))
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Offer not found."))
+    return found

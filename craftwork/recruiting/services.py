@@ -5,7 +5,7 @@ permission here again, so no caller can skip it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -17,12 +17,14 @@ from craftwork.core.audit import audit
 from craftwork.core.errors import Conflict, NotFound, ValidationFailed
 from craftwork.core.events import publish
 from craftwork.core.files import check_document
+from craftwork.profiles.models import Currency
 
 from . import process
 from .matching import match_application
 from .models import (
     MAX_ANSWER_LENGTH,
     MAX_CHOICES,
+    MAX_DESCRIPTION_LENGTH,
     MAX_NOTE_LENGTH,
     MAX_POSITIONS,
     MAX_QUESTIONS,
@@ -31,11 +33,14 @@ from .models import (
     SCORECARD_CRITERIA,
     Application,
     Note,
+    Offer,
+    OfferStatus,
     Opening,
     OpeningStatus,
     PipelineStage,
     QuestionKind,
     Recommendation,
+    SalaryPeriod,
     Scorecard,
     ScreeningQuestion,
     StageKind,
@@ -670,3 +675,160 @@ def scorecard_submit(
         audit(actor=actor, action="recruiting.scorecard_submitted", target=locked,
               details={"recommendation": recommendation})  # fmt: skip
     return card
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+OFFER_VARIABLES = ("name", "opening", "company", "salary", "start_date", "expires")
+DEFAULT_OFFER_TEMPLATE = (
+    "Dear {name},\n\nWe are happy to offer you the position of **{opening}** at {company}, "
+    "starting on {start_date}, with a salary of {salary}.\n\nPlease answer by {expires}."
+)
+MAX_OFFER_DAYS = 60
+
+
+def _render_letter(offer: Offer) -> str:
+    application = offer.application
+    values = {
+        "name": application.candidate.get_full_name() or application.candidate.email,
+        "opening": application.opening.title,
+        "company": application.opening.organization.name,
+        "salary": offer.salary_text,
+        "start_date": offer.start_date.isoformat(),
+        "expires": offer.expires_at.date().isoformat(),
+    }
+    pattern = r"\{(" + "|".join(OFFER_VARIABLES) + r")\}"
+    return re.sub(pattern, lambda m: values[m.group(1)], offer.template)
+
+
+def offer_create(
+    *, actor, membership: Membership, application: Application, salary, currency, period,
+    start_date, expires_at, template: str = "", now=None,
+) -> Offer:  # fmt: skip
+    require(membership, "offer.manage")
+    now = now or timezone.now()
+    template = _clean_text(template or DEFAULT_OFFER_TEMPLATE, "template",
+                           max_length=MAX_DESCRIPTION_LENGTH, required=True)  # fmt: skip
+    errors: dict = {}
+    if (
+        not isinstance(salary, int)
+        or isinstance(salary, bool)
+        or not 0 < salary <= MAX_SALARY_MINOR
+    ):
+        errors["salary"] = [_("Enter a positive amount in minor units.")]
+    if currency not in Currency.values:
+        errors["currency"] = [_("Choose a currency.")]
+    if period not in SalaryPeriod.values:
+        errors["period"] = [_("Choose a period.")]
+    if not isinstance(start_date, date) or start_date < now.date():
+        errors["start_date"] = [_("The start date cannot be in the past.")]
+    if not isinstance(expires_at, datetime) or not (
+        now < expires_at <= now + timedelta(days=MAX_OFFER_DAYS)
+    ):
+        errors["expires_at"] = [
+            _("The answer deadline is in the next %(n)d days.") % {"n": MAX_OFFER_DAYS}
+        ]
+    if errors:
+        raise ValidationFailed(details=errors)
+    with transaction.atomic():
+        locked = _lock_application(membership, application)
+        if locked.status != StageKind.OFFER:
+            raise Conflict(_("Move the application to the offer stage first."),
+                           code="not_in_offer_stage")  # fmt: skip
+        if locked.offers.filter(status__in=LIVE_OFFER).exists():
+            raise Conflict(_("This application has an offer in progress."), code="offer_exists")
+        offer = Offer.objects.create(
+            application=locked, created_by=actor, salary=salary, currency=currency,
+            period=period, start_date=start_date, expires_at=expires_at, template=template,
+        )  # fmt: skip
+        audit(actor=actor, action="recruiting.offer_created", target=offer,
+              details={"application": str(locked.pk)})  # fmt: skip
+    return offer
+
+
+LIVE_OFFER = (OfferStatus.DRAFT, OfferStatus.APPROVED, OfferStatus.SENT)
+
+
+def _lock_offer(offer: Offer, **scope) -> Offer:
+    locked = (
+        Offer.objects.select_for_update()
+        .select_related("application__opening__organization", "application__candidate")
+        .filter(pk=offer.pk, **scope)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("Offer not found."))
+    return locked
+
+
+def offer_transition(*, actor, membership: Membership, offer: Offer, name: str) -> Offer:
+    """approve (offer.approve), send and withdraw (offer.manage)."""
+    require(membership, "offer.approve" if name == "approve" else "offer.manage")
+    with transaction.atomic():
+        Opening.objects.select_for_update().filter(pk=offer.application.opening_id).first()
+        Application.objects.select_for_update().filter(pk=offer.application_id).first()
+        locked = _lock_offer(
+            offer, application__opening__organization_id=membership.organization_id
+        )
+        if name == "send":
+            if locked.expires_at <= timezone.now():
+                raise Conflict(_("The answer deadline has passed: make a new offer."),
+                               code="offer_expired")  # fmt: skip
+            locked.letter = _render_letter(locked)
+            locked.save(update_fields=["letter", "updated_at"])
+        if name == "approve":
+            locked.approved_by = actor
+            locked.save(update_fields=["approved_by", "updated_at"])
+        process.apply_offer(locked, name, role=process.TEAM, actor=actor)
+    return locked
+
+
+def offer_answer(*, actor, offer: Offer, accept: bool, reason: str = "") -> Offer:
+    """The candidate accepts (the application is hired; the last position closes the
+    opening) or declines."""
+    reason = _clean_text(reason, "reason", max_length=MAX_REASON_LENGTH)
+    with transaction.atomic():
+        # Opening, application, offer: the same order as every other writer.
+        Opening.objects.select_for_update().filter(pk=offer.application.opening_id).first()
+        application = (
+            Application.objects.select_for_update()
+            .select_related("opening__organization", "stage")
+            .filter(pk=offer.application_id, candidate=actor)
+            .first()
+        )
+        if application is None:
+            raise NotFound(_("Offer not found."))
+        locked = _lock_offer(offer, application__candidate=actor)
+        if not accept:
+            locked.decline_reason = reason
+            locked.save(update_fields=["decline_reason", "updated_at"])
+            process.apply_offer(locked, "decline", role=process.CANDIDATE, actor=actor)
+            return locked
+        process.apply_offer(locked, "accept", role=process.CANDIDATE, actor=actor)
+        hired = PipelineStage.objects.get(
+            organization_id=application.opening.organization_id, kind=StageKind.HIRED
+        )
+        process.apply_application(application, hired, role=process.SYSTEM, actor=actor,
+                                  note="Offer accepted")  # fmt: skip
+        _after_move(application, actor=actor)
+    return locked
+
+
+def expire_offers(*, now=None) -> int:
+    """Sent offers past their deadline expire (the beat task; safe twice)."""
+    now = now or timezone.now()
+    done = 0
+    for pk in list(Offer.objects.filter(status=OfferStatus.SENT, expires_at__lte=now)
+                   .values_list("pk", flat=True)[:500]):  # fmt: skip
+        with transaction.atomic():
+            locked = (
+                Offer.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=OfferStatus.SENT, expires_at__lte=now)
+                .select_related("application__opening")
+                .first()
+            )
+            if locked is None:
+                continue
+            process.apply_offer(locked, "expire", role=process.SYSTEM, actor=process.SYSTEM)
+            done += 1
+    return done

@@ -13,3 +13,10 @@ def send_rejection_email(application_id: str, text: str) -> None:
     from .emails import send_rejection_email as send
 
     send(application_id, text)
+
+
+@shared_task
+def expire_offers() -> int:
+    from .services import expire_offers as run
+
+    return run()

@@ -25,13 +25,15 @@ from .forms import (
     BulkForm,
     MoveForm,
     NoteForm,
+    OfferAnswerForm,
+    OfferForm,
     OpeningForm,
     ScorecardForm,
     StageForm,
     WithdrawForm,
     apply_domain_error,
 )
-from .models import EmploymentType, OpeningStatus, Seniority, Workplace
+from .models import EmploymentType, OpeningStatus, Seniority, StageKind, Workplace
 
 SESSION_KEY = "recruiting_workspace"
 PER_PAGE = 20
@@ -244,7 +246,7 @@ def bulk_move(request, member, pk):
 
 
 def _application_page(request, member, application, *, note_form=None, scorecard_form=None,
-                      status=200):  # fmt: skip
+                      offer_form=None, status=200):  # fmt: skip
     cards, own = selectors.scorecards_visible(member, application)
     questions = {str(q.pk): q for q in application.opening.questions.all()}
     answers = [(questions[k].prompt, v) for k, v in application.answers.items() if k in questions]
@@ -267,8 +269,54 @@ def _application_page(request, member, application, *, note_form=None, scorecard
         "scorecard_form": scorecard_form or ScorecardForm(),
         "can_note": permissions.has(member.role, "application.note"),
         "can_score": permissions.has(member.role, "scorecard.submit") and not own,
-    }
+        "offers": [
+            (offer, [t for t in process.available(offer, role=process.TEAM)
+                     if permissions.has(member.role, "offer.approve" if t.name == "approve"
+                                        else "offer.manage")])
+            for offer in selectors.offers_for(application)
+        ],
+        "offer_form": offer_form or OfferForm(initial={
+            "template": services.DEFAULT_OFFER_TEMPLATE,
+            "currency": application.opening.salary_currency,
+            "period": application.opening.salary_period,
+        }),
+        "can_offer": permissions.has(member.role, "offer.manage")
+        and application.status == StageKind.OFFER,
+    }  # fmt: skip
     return render(request, "recruiting/application.html", context, status=status)
+
+
+@team_view("offer.manage")
+@require_POST
+def offer_create(request, member, pk):
+    application = _not_found(selectors.application_in, member, pk)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_create(actor=request.user, membership=member,
+                                  application=application, **form.offer_fields())  # fmt: skip
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The offer is drafted; a hiring manager approves it."))
+            return redirect("recruiting:application", slug=member.organization.slug, pk=pk)
+    return _application_page(request, member, application, offer_form=form, status=400)
+
+
+@team_view("application.view")
+@require_POST
+def offer_action(request, member, pk, name):
+    offer = _not_found(selectors.offer_in, member, pk)
+    if name not in ("approve", "send", "withdraw"):
+        raise Http404()
+    try:
+        services.offer_transition(actor=request.user, membership=member, offer=offer, name=name)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("recruiting:application", slug=member.organization.slug,
+                    pk=offer.application_id)  # fmt: skip
 
 
 @team_view("application.view")
@@ -455,8 +503,32 @@ def my_application(request, pk):
         return redirect("recruiting:my-application", pk=pk)
     context = {
         "application": application,
+        "offers": [
+            (offer, render_markdown(offer.letter))
+            for offer in selectors.candidate_offers(request.user, application)
+        ],
+        "now": timezone.now(),
         "status_text": selectors.plain_status(application),
         "can_withdraw": application.status in process.APPLICATION_PROCESS.get("withdraw").sources,
         "form": form,
     }
     return render(request, "recruiting/my_application.html", context)
+
+
+@login_required
+@require_POST
+def offer_answer(request, pk, answer):
+    offer = _not_found(selectors.candidate_offer, request.user, pk)
+    if answer not in ("accept", "decline"):
+        raise Http404()
+    form = OfferAnswerForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.offer_answer(actor=request.user, offer=offer, accept=answer == "accept",
+                              reason=reason)  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Welcome aboard!") if answer == "accept"
+                         else _("You declined the offer."))  # fmt: skip
+    return redirect("recruiting:my-application", pk=offer.application_id)

@@ -298,3 +298,46 @@ class MyApplicationOutput(serializers.Serializer):
 
     def get_status_text(self, application) -> str:
         return selectors.plain_status(application)
+
+
+class OfferInput(StrictSerializer):
+    salary = serializers.IntegerField(min_value=1, help_text=MINOR)
+    currency = serializers.ChoiceField(choices=Currency.choices)
+    period = serializers.ChoiceField(choices=SalaryPeriod.choices)
+    start_date = serializers.DateField()
+    expires_at = serializers.DateTimeField()
+    template = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True,
+        help_text=_("Markdown; {name}, {opening}, {company}, {salary}, {start_date} and "
+                    "{expires} are filled in when the offer is sent."),
+    )  # fmt: skip
+
+
+class OfferOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    application = serializers.UUIDField(source="application_id")
+    status = serializers.CharField()
+    salary = serializers.IntegerField()
+    currency = serializers.CharField()
+    period = serializers.CharField()
+    start_date = serializers.DateField()
+    expires_at = serializers.DateTimeField()
+    template = serializers.CharField()
+    letter = serializers.CharField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    sent_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class CandidateOfferOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    status = serializers.CharField()
+    salary = serializers.IntegerField()
+    currency = serializers.CharField()
+    period = serializers.CharField()
+    start_date = serializers.DateField()
+    expires_at = serializers.DateTimeField()
+    letter_html = serializers.SerializerMethodField()
+
+    def get_letter_html(self, offer) -> str:
+        return render_markdown(offer.letter)

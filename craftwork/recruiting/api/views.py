@@ -429,3 +429,70 @@ class WithdrawApi(APIView):
                                       **data.validated_data)  # fmt: skip
         fresh = selectors.candidate_application(request.user, pk)
         return Response(s.MyApplicationOutput(fresh).data)
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=[TAG], parameters=[WORKSPACE])
+class OffersApi(APIView):
+    @extend_schema(summary="Offers of an application", responses=s.OfferOutput(many=True))
+    def get(self, request, pk):
+        member = membership(request, "application.view")
+        application = selectors.application_in(member, pk)
+        return Response(s.OfferOutput(selectors.offers_for(application), many=True).data)
+
+    @extend_schema(summary="Draft an offer (the application is in the offer stage)",
+                   request=s.OfferInput, responses={201: s.OfferOutput})  # fmt: skip
+    @idempotent
+    def post(self, request, pk):
+        member = membership(request, "offer.manage")
+        application = selectors.application_in(member, pk)
+        data = s.OfferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.offer_create(actor=request.user, membership=member,
+                                      application=application, **data.validated_data)  # fmt: skip
+        return Response(s.OfferOutput(offer).data, status=status.HTTP_201_CREATED)
+
+
+def _offer_action(name, summary):
+    @extend_schema(tags=[TAG], parameters=[WORKSPACE], summary=summary, request=None,
+                   responses=s.OfferOutput)  # fmt: skip
+    def post(self, request, pk):
+        member = membership(request)
+        offer = selectors.offer_in(member, pk)
+        done = services.offer_transition(actor=request.user, membership=member, offer=offer,
+                                         name=name)  # fmt: skip
+        return Response(s.OfferOutput(done).data)
+
+    return type(f"Offer{name.title()}Api", (APIView,), {"post": post})
+
+
+OfferApproveApi = _offer_action("approve", "Approve a draft offer (hiring manager)")
+OfferSendApi = _offer_action("send", "Send an approved offer to the candidate")
+OfferWithdrawApi = _offer_action("withdraw", "Withdraw an offer")
+
+
+@extend_schema(tags=[TAG])
+class MyOfferApi(APIView):
+    @extend_schema(summary="An offer made to me", responses=s.CandidateOfferOutput)
+    def get(self, request, pk):
+        return Response(s.CandidateOfferOutput(selectors.candidate_offer(request.user, pk)).data)
+
+
+def _answer_action(accept: bool, summary):
+    @extend_schema(tags=[TAG], summary=summary, request=s.ReasonInput,
+                   responses=s.CandidateOfferOutput)  # fmt: skip
+    def post(self, request, pk):
+        offer = selectors.candidate_offer(request.user, pk)
+        data = s.ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.offer_answer(actor=request.user, offer=offer, accept=accept,
+                                     **data.validated_data)  # fmt: skip
+        return Response(s.CandidateOfferOutput(done).data)
+
+    return type("OfferAcceptApi" if accept else "OfferDeclineApi", (APIView,), {"post": post})
+
+
+OfferAcceptApi = _answer_action(True, "Accept an offer (you are hired)")
+OfferDeclineApi = _answer_action(False, "Decline an offer")
