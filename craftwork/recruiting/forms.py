@@ -257,3 +257,19 @@ class OfferAnswerForm(forms.Form):
     reason = forms.CharField(
         label=_("Why (optional)"), required=False, max_length=MAX_REASON_LENGTH
     )
+
+
+class GuestApplyForm(ApplyForm):
+    """Applying without an account: name, email and a password for the account that the
+    verification email activates, and a CV."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    email = forms.EmailField(label=_("Email"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cv"].required = True
+        order = ["first_name", "last_name", "email", "password", "cv"]
+        self.order_fields(order + [name for name in self.fields if name not in order])

@@ -832,3 +832,32 @@ def expire_offers(*, now=None) -> int:
             process.apply_offer(locked, "expire", role=process.SYSTEM, actor=process.SYSTEM)
             done += 1
     return done
+
+
+def application_submit_as_guest(
+    *, opening: Opening, email, first_name, last_name: str = "", password, cv, answers=None,
+    cover_letter: str = "", language: str = "en",
+) -> Application | None:  # fmt: skip
+    """Apply without an account: the CV is required; an account is created and emailed a
+    verification link (``accounts.services.user_signup``), and the application belongs to it.
+
+    For an address that already has an account nothing is created (its owner is emailed by the
+    sign-up service) and the result is None; callers answer exactly as for a new account, so
+    applying does not tell who is registered."""
+    from craftwork.accounts import services as account_services
+
+    if cv is None:
+        raise _fail("cv", _("Attach your CV."))
+    check_document(cv)
+    if opening.status != OpeningStatus.OPEN:
+        raise Conflict(_("This opening is not taking applications."), code="opening_not_open")
+    _clean_answers(opening, answers)  # refuse bad answers before an account is made
+    with transaction.atomic():
+        user = account_services.user_signup(
+            email=email, password=password, first_name=first_name, last_name=last_name,
+            roles=["freelancer"], language=language,
+        )  # fmt: skip
+        if user is None:
+            return None
+        return application_submit(actor=user, opening=opening, answers=answers,
+                                  cover_letter=cover_letter, cv=cv)  # fmt: skip

@@ -26,6 +26,7 @@ urlpatterns = [
     path("openings/", v.openings_list, name="openings"),
     path("openings/<uuid:pk>/", v.opening_detail, name="opening"),
     path("openings/<uuid:pk>/apply/", v.apply, name="apply"),
+    path("openings/<uuid:pk>/apply-as-guest/", v.apply_as_guest, name="apply-guest"),
     path("applications/", v.my_applications, name="my-applications"),
     path("applications/<uuid:pk>/", v.my_application, name="my-application"),
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from . import permissions, process, selectors, services
 from .forms import (
     ApplyForm,
     BulkForm,
+    GuestApplyForm,
     MoveForm,
     NoteForm,
     OfferAnswerForm,
@@ -433,9 +434,12 @@ def _opening_page(request, opening, form=None, status=200):
     applied = None
     if request.user.is_authenticated:
         applied = selectors.candidate_applications(request.user).filter(opening=opening).first()
+        form = form or ApplyForm(questions=opening.questions.all())
+    else:
+        form = form or GuestApplyForm(questions=opening.questions.all())
     context = {
         "opening": opening,
-        "form": form or ApplyForm(questions=opening.questions.all()),
+        "form": form,
         "applied": applied,
         "description_html": render_markdown(opening.description),
     }
@@ -445,6 +449,42 @@ def _opening_page(request, opening, form=None, status=200):
 @require_GET
 def opening_detail(request, pk):
     return _opening_page(request, _not_found(selectors.public_opening, pk))
+
+
+def _answer_errors(form, exc) -> None:
+    if exc.code == "invalid_answers":
+        for key, errors in exc.details.items():
+            name = f"answer_{key.split('.', 1)[-1]}"
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        apply_domain_error(form, exc)
+
+
+@require_POST
+def apply_as_guest(request, pk):
+    opening = _not_found(selectors.public_opening, pk)
+    if request.user.is_authenticated:
+        return redirect("recruiting:opening", pk=pk)
+    form = GuestApplyForm(request.POST, request.FILES, questions=opening.questions.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_submit_as_guest(
+                opening=opening, email=data["email"], first_name=data["first_name"],
+                last_name=data["last_name"], password=data["password"], cv=data["cv"],
+                answers=form.answers(), cover_letter=data["cover_letter"],
+                language=request.LANGUAGE_CODE or "en",
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            _answer_errors(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("recruiting:opening", pk=pk)
+        else:
+            return render(request, "recruiting/guest_applied.html",
+                          {"opening": opening, "email": data["email"]})  # fmt: skip
+    return _opening_page(request, opening, form=form, status=400)
 
 
 @login_required
@@ -459,13 +499,7 @@ def apply(request, pk):
                 cover_letter=form.cleaned_data["cover_letter"], cv=form.cleaned_data.get("cv"),
             )  # fmt: skip
         except ValidationFailed as exc:
-            if exc.code == "invalid_answers":
-                for key, errors in exc.details.items():
-                    name = f"answer_{key.split('.', 1)[-1]}"
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-            else:
-                apply_domain_error(form, exc)
+            _answer_errors(form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("recruiting:opening", pk=pk)

@@ -215,3 +215,53 @@ class TestHeaderSwitch:
         refused = client.post(reverse("recruiting:switch"),
                               {"workspace": other.organization.slug})  # fmt: skip
         assert refused.status_code == 404
+
+
+def test_openings_show_in_the_job_search(client, django_assert_max_num_queries):
+    member = workspace_member()
+    make_opening(member, title="Pipeline engineer")
+    make_opening(member, title="Office manager")
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("jobs:list"), {"q": "pipeline"})
+    body = page.content.decode()
+    assert 'data-testid="company-jobs"' in body
+    assert "Pipeline engineer" in body and "Office manager" not in body
+
+
+class TestGuestApply:
+    def _post(self, client, opening, **extra):
+        data = {"first_name": "Gina", "email": "gina@example.com",
+                "password": "a-long-enough-passphrase-9",
+                "cv": SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")}  # fmt: skip
+        data.update(extra)
+        return client.post(reverse("recruiting:apply-guest", args=[opening.pk]), data)
+
+    def test_guest_gets_an_account_to_verify_and_the_application(self, client, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+        opening = make_opening(workspace_member())
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self._post(client, opening)
+        assert response.status_code == 200 and b"guest-applied" in response.content
+        application = Application.objects.get()
+        assert application.candidate.email == "gina@example.com"
+        assert application.candidate.email_verified_at is None
+        assert any("gina@example.com" in m.to for m in mailoutbox)
+
+    def test_existing_email_creates_nothing_and_answers_the_same(self, client):
+        opening = make_opening(workspace_member())
+        UserFactory(email="gina@example.com")
+        response = self._post(client, opening)
+        assert response.status_code == 200 and b"guest-applied" in response.content
+        assert not Application.objects.exists()
+
+    def test_cv_is_required_and_checked(self, client):
+        from craftwork.accounts.models import User
+
+        opening = make_opening(workspace_member())
+        fake = SimpleUploadedFile("cv.pdf", b"MZ\x90\x00 not a pdf")
+        assert self._post(client, opening, cv=fake).status_code == 400
+        no_cv = client.post(reverse("recruiting:apply-guest", args=[opening.pk]),
+                            {"first_name": "G", "email": "g@example.com", "password": "x" * 12})  # fmt: skip
+        assert no_cv.status_code == 400
+        assert not Application.objects.exists()
+        assert not User.objects.filter(email__in=["gina@example.com", "g@example.com"]).exists()
