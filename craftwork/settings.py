@@ -432,6 +432,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "craftwork.accounts.api.serializers.ROLE_CHOICES",
         "MembershipRoleEnum": "craftwork.accounts.models.Membership.Role",
+        "SalaryPeriodEnum": "craftwork.recruiting.models.SalaryPeriod",
         "CountryEnum": "craftwork.profiles.countries.COUNTRY_CHOICES",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
         "CurrencyEnum": "craftwork.core.money.CURRENCY_CHOICES",

@@ -110,7 +110,7 @@ class BulkMoveInput(MoveInput):
     )
 
 
-class ReasonInput(StrictSerializer):
+class RecruitingReasonInput(StrictSerializer):
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH, required=False, allow_blank=True)
 
 

@@ -123,11 +123,11 @@ class TeamOpeningsApi(generics.ListAPIView):
         return {**super().get_serializer_context(), "team": True}
 
     def get_queryset(self):
+        # The parameters first: a typo answers invalid_parameter whatever the workspace.
+        status_value = choice_param(self.request, "status", OpeningStatus.values)
         member = membership(self.request)
         return selectors.openings_in(
-            member,
-            status=choice_param(self.request, "status", OpeningStatus.values),
-            q=self.request.query_params.get("q", ""),
+            member, status=status_value, q=self.request.query_params.get("q", "")
         )
 
     @extend_schema(summary="The workspace's openings")
@@ -419,11 +419,11 @@ class MyApplicationApi(APIView):
 
 @extend_schema(tags=[TAG])
 class WithdrawApi(APIView):
-    @extend_schema(summary="Withdraw my application", request=s.ReasonInput,
+    @extend_schema(summary="Withdraw my application", request=s.RecruitingReasonInput,
                    responses=s.MyApplicationOutput)  # fmt: skip
     def post(self, request, pk):
         application = selectors.candidate_application(request.user, pk)
-        data = s.ReasonInput(data=request.data)
+        data = s.RecruitingReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.application_withdraw(actor=request.user, application=application,
                                       **data.validated_data)  # fmt: skip
@@ -481,11 +481,11 @@ class MyOfferApi(APIView):
 
 
 def _answer_action(accept: bool, summary):
-    @extend_schema(tags=[TAG], summary=summary, request=s.ReasonInput,
+    @extend_schema(tags=[TAG], summary=summary, request=s.RecruitingReasonInput,
                    responses=s.CandidateOfferOutput)  # fmt: skip
     def post(self, request, pk):
         offer = selectors.candidate_offer(request.user, pk)
-        data = s.ReasonInput(data=request.data)
+        data = s.RecruitingReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         done = services.offer_answer(actor=request.user, offer=offer, accept=accept,
                                      **data.validated_data)  # fmt: skip
