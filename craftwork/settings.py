@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "craftwork.profiles",
     "craftwork.notifications",
     "craftwork.jobs",
+    "craftwork.recruiting",
     "craftwork.catalog",
     "craftwork.credentials",
     "craftwork.candidates",
@@ -192,6 +193,7 @@ TEMPLATES = [
                 "craftwork.notifications.context_processors.notifications",
                 "craftwork.commerce.context_processors.cart",
                 "craftwork.messaging.context_processors.messaging",
+                "craftwork.recruiting.context_processors.workspaces",
             ],
         },
     }
@@ -273,6 +275,7 @@ CELERY_TASK_ROUTES = {
     "craftwork.accounts.tasks.*": {"queue": MAIL_QUEUE},
     "craftwork.notifications.tasks.deliver": {"queue": MAIL_QUEUE},
     "craftwork.notifications.tasks.send_phone_code": {"queue": MAIL_QUEUE},
+    "craftwork.recruiting.tasks.send_rejection_email": {"queue": MAIL_QUEUE},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -287,6 +290,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs (every one is safe to run twice). Apps add theirs here.
 CELERY_BEAT_SCHEDULE: dict = {
+    "recruiting.reject-due-knockouts": {
+        "task": "craftwork.recruiting.tasks.reject_due_knockouts",
+        "schedule": 300.0,
+    },
+    "recruiting.expire-offers": {
+        "task": "craftwork.recruiting.tasks.expire_offers",
+        "schedule": 300.0,
+    },
     "core.redispatch-stale-events": {
         "task": "craftwork.core.tasks.redispatch_stale_events",
         "schedule": 30.0,
@@ -479,6 +490,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "craftwork.accounts.api.serializers.ROLE_CHOICES",
         "MembershipRoleEnum": "craftwork.accounts.models.Membership.Role",
+        "SalaryPeriodEnum": "craftwork.recruiting.models.SalaryPeriod",
         "CountryEnum": "craftwork.profiles.countries.COUNTRY_CHOICES",
         "LanguageEnum": "django.conf.settings.LANGUAGES",
         "CurrencyEnum": "craftwork.core.money.CURRENCY_CHOICES",

@@ -183,7 +183,7 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"),
         choices=Membership.Role.choices,
-        initial=Membership.Role.MEMBER,
+        initial=Membership.Role.RECRUITER,
         widget=forms.Select(attrs=_attrs("invite-role")),
     )
 

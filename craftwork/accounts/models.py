@@ -133,13 +133,17 @@ class Membership(BaseModel):
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
         ADMIN = "admin", _("Admin")
-        MEMBER = "member", _("Member")
+        RECRUITER = "recruiter", _("Recruiter")
+        HIRING_MANAGER = "hiring_manager", _("Hiring manager")
+        INTERVIEWER = "interviewer", _("Interviewer")
+        FINANCE = "finance", _("Finance")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # What each role may do in the workspace: craftwork/recruiting/permissions.py (docs/recruiting.md).
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECRUITER)
 
     MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
@@ -165,7 +169,7 @@ class OrganizationInvitation(BaseModel):
     )
     email = models.EmailField()
     role = models.CharField(
-        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+        max_length=20, choices=Membership.Role.choices, default=Membership.Role.RECRUITER
     )
     invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     # Only a SHA-256 of the emailed token is stored: a database leak yields no usable links.

@@ -753,7 +753,7 @@ def _ensure_another_owner(organization: Organization, membership: Membership) ->
 
 def _clean_role(role, errors: dict, field: str = "role") -> None:
     if role not in Role.values:
-        errors[field] = [_("Choose owner, admin or member.")]
+        errors[field] = [_("Choose one of the workspace roles.")]
 
 
 def _unique_slug(name: str) -> str:
@@ -883,7 +883,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 
 
 def organization_invite(
-    *, actor: User, organization: Organization, email: str, role: str = Role.MEMBER
+    *, actor: User, organization: Organization, email: str, role: str = Role.RECRUITER
 ) -> OrganizationInvitation:
     errors: dict = {}
     email = _normalized_email(email, errors)

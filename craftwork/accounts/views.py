@@ -493,7 +493,7 @@ def member_role_view(request, pk, member_pk):
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         _organization_or_404(request, pk)
-        messages.error(request, _("Choose owner, admin or member."))
+        messages.error(request, _("Choose one of the workspace roles."))
         return redirect("accounts:organization-detail", pk=pk)
 
     def change(organization, membership):

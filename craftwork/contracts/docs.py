@@ -19,10 +19,24 @@ fulfillment, the scheduler's timers, dispute resolutions).
 """
 
 
+RECRUITING_HEADER = """# Recruiting processes
+
+The transition tables in `craftwork/recruiting/process.py`, applied only by
+`craftwork.recruiting.process.apply_opening` / `apply_application`. Roles: `team` (a workspace
+member whose role allows it, see docs/recruiting.md), `candidate` (the applicant) and `system`
+(the knockout timer, an offer filling the last position).
+"""
+
+
 def render() -> str:
+    from craftwork.recruiting.process import APPLICATION_PROCESS, OFFER_PROCESS, OPENING_PROCESS
+
     sections = [HEADER]
     for key, process in registered_processes().items():
         sections.append(render_process(key, process))
+    sections.append(RECRUITING_HEADER)
+    for process in (OPENING_PROCESS, APPLICATION_PROCESS, OFFER_PROCESS):
+        sections.append(render_process(f"recruiting.{process.name}", process))
     return "\n".join(sections).rstrip() + "\n"
 
 

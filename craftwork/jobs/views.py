@@ -19,6 +19,7 @@ from craftwork.core.errors import DomainError, NotFound
 from craftwork.core.files import private_file_response
 from craftwork.core.paginator import CachedCountPaginator
 from craftwork.profiles import selectors as profile_selectors
+from craftwork.recruiting import selectors as recruiting_selectors
 from craftwork.reviews.selectors import rating_summary_for_users
 
 from . import process, selectors, services
@@ -36,6 +37,7 @@ from .forms import (
 from .models import BudgetType, JobStatus, LocationType, Visibility
 
 JOBS_PER_PAGE = 12
+COMPANY_JOBS = 3
 ROWS_PER_PAGE = 20
 CANDIDATES_PER_PAGE = 12
 
@@ -145,6 +147,13 @@ def job_list(request):
         "selected_skills": request.GET.getlist("skills"),
         "filters_applied": bool(filterset.errors or budget_form.errors)
         or any(value for key, value in request.GET.items() if key not in ("q", "page")),
+        # Employment openings matching the same words, next to the freelance jobs (one query).
+        "company_jobs": list(
+            recruiting_selectors.public_openings(q=request.GET.get("q", "")).prefetch_related(None)[
+                : COMPANY_JOBS + 1
+            ]
+        ),
+        "company_jobs_shown": COMPANY_JOBS,
     }
     return render(request, "jobs/job_list.html", context)
 

@@ -105,7 +105,7 @@ class MemberRoleInput(StrictSerializer):
 class InvitationInput(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(
-        choices=Membership.Role.choices, required=False, default=Membership.Role.MEMBER
+        choices=Membership.Role.choices, required=False, default=Membership.Role.RECRUITER
     )
 
 

@@ -73,7 +73,7 @@ def org_with_roles(db):
         organization=organization, role=Membership.Role.ADMIN, user=UserFactory()
     ).user
     member = MembershipFactory(
-        organization=organization, role=Membership.Role.MEMBER, user=UserFactory()
+        organization=organization, role=Membership.Role.RECRUITER, user=UserFactory()
     ).user
     return organization, owner, admin, member
 

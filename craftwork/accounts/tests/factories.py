@@ -49,4 +49,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
-    role = Membership.Role.MEMBER
+    role = Membership.Role.RECRUITER

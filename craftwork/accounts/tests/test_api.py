@@ -496,7 +496,7 @@ class TestOrganizations:
         url = org_url(organization, f"members/{stranger.pk}/")
         assert_error(api_client.patch(url, {"role": "admin"}), 404)
         assert_error(api_client.delete(url), 404)
-        assert Membership.objects.filter(pk=stranger.pk, role="member").exists()
+        assert Membership.objects.filter(pk=stranger.pk, role="recruiter").exists()
 
     def test_invite_list_accept_revoke(self, api_client, org_with_roles, committed):
         organization, _owner, admin, _member = org_with_roles
@@ -506,7 +506,7 @@ class TestOrganizations:
                 org_url(organization, "invitations/"), {"email": "new@example.com"}
             )
         assert created.status_code == 201, created.content
-        assert created.json()["role"] == "member" and "token" not in created.json()
+        assert created.json()["role"] == "recruiter" and "token" not in created.json()
         owner_invite = api_client.post(
             org_url(organization, "invitations/"), {"email": "o@example.com", "role": "owner"}
         )
@@ -523,7 +523,7 @@ class TestOrganizations:
         invitee.force_authenticate(UserFactory(email="new@example.com"))
         assert_error(invitee.post(ACCEPT, {"token": "bogus"}), 404, "invitation_not_found")
         accepted = invitee.post(ACCEPT, {"token": token})
-        assert accepted.status_code == 200 and accepted.json()["my_role"] == "member"
+        assert accepted.status_code == 200 and accepted.json()["my_role"] == "recruiter"
         assert_error(invitee.post(ACCEPT, {"token": token}), 409, "invitation_used")
 
         with committed():

@@ -623,7 +623,7 @@ class TestMembershipChanges:
         )
         assert changed.role == "admin"
         row = AuditLog.objects.get(action="member_role_changed")
-        assert row.details["from"] == "member" and row.details["to"] == "admin"
+        assert row.details["from"] == "recruiter" and row.details["to"] == "admin"
 
     def test_admin_cannot_grant_or_touch_owner(self, org_with_roles):
         organization, owner, admin, member = org_with_roles
@@ -633,7 +633,7 @@ class TestMembershipChanges:
             )
         with pytest.raises(PermissionDenied):
             services.membership_change_role(
-                actor=admin, membership=self.membership(organization, owner), role="member"
+                actor=admin, membership=self.membership(organization, owner), role="recruiter"
             )
         assert self.membership(organization, owner).role == "owner"
 
@@ -641,7 +641,7 @@ class TestMembershipChanges:
         organization, _owner, admin, member = org_with_roles
         with pytest.raises(PermissionDenied):
             services.membership_change_role(
-                actor=member, membership=self.membership(organization, admin), role="member"
+                actor=member, membership=self.membership(organization, admin), role="recruiter"
             )
 
     def test_outsider_gets_not_found(self, org_with_roles, freelancer):
@@ -694,7 +694,7 @@ class TestMembershipChanges:
 
 
 class TestInvitations:
-    def invite(self, committed, actor, organization, email="new@example.com", role="member"):
+    def invite(self, committed, actor, organization, email="new@example.com", role="recruiter"):
         with committed():
             return services.organization_invite(
                 actor=actor, organization=organization, email=email, role=role

@@ -344,7 +344,7 @@ class TestOrganizations:
         )
         response = signed_in.post(
             reverse("accounts:organization-invite", args=[organization.pk]),
-            {"email": "x@example.com", "role": "member"},
+            {"email": "x@example.com", "role": "recruiter"},
         )
         assert response.status_code == 404
         assert not OrganizationInvitation.objects.exists()
@@ -358,7 +358,7 @@ class TestOrganizations:
         assert 'data-testid="invite-submit"' not in page and 'data-testid="member-leave"' in page
         response = client.post(
             reverse("accounts:organization-invite", args=[organization.pk]),
-            {"email": "x@example.com", "role": "member"},
+            {"email": "x@example.com", "role": "recruiter"},
             follow=True,
         )
         assert "Only owners and admins" in response.content.decode()
@@ -381,14 +381,14 @@ class TestOrganizations:
         invite_url = reverse("accounts:organization-invite", args=[organization.pk])
         with committed():
             client.post(invite_url, {"email": "new@example.com", "role": "admin"})
-            client.post(invite_url, {"email": "gone@example.com", "role": "member"})
+            client.post(invite_url, {"email": "gone@example.com", "role": "recruiter"})
         gone = OrganizationInvitation.objects.get(email="gone@example.com")
         client.post(
             reverse("accounts:organization-invitation-revoke", args=[organization.pk, gone.pk])
         )
         gone.refresh_from_db()
         assert gone.status == "revoked"
-        duplicate = client.post(invite_url, {"email": "NEW@example.com", "role": "member"})
+        duplicate = client.post(invite_url, {"email": "NEW@example.com", "role": "recruiter"})
         assert duplicate.status_code == 400 and "pending invitation" in duplicate.content.decode()
 
         token = invitation_token(last_mail_to("new@example.com"))
@@ -434,7 +434,7 @@ class TestOrganizations:
         role_url = "accounts:organization-member-role"
         refused = client.post(
             reverse(role_url, args=[organization.pk, owner_membership.pk]),
-            {"role": "member"},
+            {"role": "recruiter"},
             follow=True,
         )
         assert "at least one owner" in refused.content.decode()
@@ -448,7 +448,7 @@ class TestOrganizations:
             {"role": "god"},
             follow=True,
         )
-        assert "Choose owner, admin or member" in nonsense.content.decode()
+        assert "Choose one of the workspace roles" in nonsense.content.decode()
         client.post(
             reverse(
                 "accounts:organization-member-remove", args=[organization.pk, member_membership.pk]

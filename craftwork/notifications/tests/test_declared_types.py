@@ -26,7 +26,7 @@ def organization():
     organization = OrganizationFactory(name="Acme")
     owner = MembershipFactory(organization=organization, role=Role.OWNER).user
     admin = MembershipFactory(organization=organization, role=Role.ADMIN).user
-    member = MembershipFactory(organization=organization, role=Role.MEMBER).user
+    member = MembershipFactory(organization=organization, role=Role.RECRUITER).user
     return organization, owner, admin, member
 
 

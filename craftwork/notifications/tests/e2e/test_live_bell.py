@@ -53,7 +53,7 @@ def wait_for(page, condition, timeout_ms=10_000):
 def test_the_bell_updates_live_when_the_other_side_acts(browser, asgi_server):
     organization = OrganizationFactory(name="Acme")
     owner = MembershipFactory(organization=organization, role=Membership.Role.OWNER).user
-    member = MembershipFactory(organization=organization, role=Membership.Role.MEMBER).user
+    member = MembershipFactory(organization=organization, role=Membership.Role.RECRUITER).user
 
     member_context, member_page = new_page(
         browser, asgi_server, viewport={"width": 1280, "height": 900}
