@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from craftwork.profiles.models import FreelancerSkill
+from craftwork.candidates import selectors as candidate_selectors
+from craftwork.profiles.models import FreelancerSkill, Skill
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,15 @@ class Match:
 
 
 def candidate_skill_slugs(user) -> set[str]:
-    """The applicant's skills: today their freelancer profile's skills. The candidate profile
-    (craftwork/candidates) is added here when it is merged."""
-    return set(
-        FreelancerSkill.objects.filter(profile__user=user).values_list("skill__slug", flat=True)
+    """The applicant's skills: those on their candidate profile (confirmed from a CV or typed)
+    and those on their freelancer profile, if they have one."""
+    freelancer = FreelancerSkill.objects.filter(profile__user=user).values_list(
+        "skill__slug", flat=True
     )
+    candidate = Skill.objects.filter(pk__in=candidate_selectors.skill_ids_for(user)).values_list(
+        "slug", flat=True
+    )
+    return set(freelancer) | set(candidate)
 
 
 def match_application(application) -> Match:

@@ -67,7 +67,7 @@ def test_plan_list_query_count_does_not_grow():
 
 
 def test_plan_audience_filter_refuses_unknown_values():
-    assert APIClient().get("/api/v1/plans/?audience=freelancer").json()["count"] == 2
+    assert len(APIClient().get("/api/v1/plans/?audience=freelancer").json()["results"]) == 2
     response = APIClient().get("/api/v1/plans/?audience=robots")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_parameter"
@@ -133,7 +133,7 @@ def test_my_wallet_and_history():
     assert wallet["balance"] == 8 and wallet["plan"] == "freelancer-basic"
     history = client.get("/api/v1/credits/history/").json()
     rows = {row["kind"]: row for row in history["results"]}  # same instant: any order
-    assert history["count"] == 2
+    assert len(history["results"]) == 2
     assert rows["credit_grant"]["credits"] == 10
     assert rows["credit_consume"]["credits"] == -2
     assert rows["credit_consume"]["reason"] == "Submitting a proposal"

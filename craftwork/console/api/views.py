@@ -4,8 +4,8 @@ staffroles gate as the pages (403 for a role without the permission, 401 without
 import dataclasses
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,7 +57,7 @@ class OverviewApi(APIView):
             OpenApiParameter("end", str, description="YYYY-MM-DD"),
             OpenApiParameter("currency", str, description="Currency of the GMV trend"),
         ],
-        responses={200: drf_serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         data = s.PeriodInput(data=request.query_params.dict())

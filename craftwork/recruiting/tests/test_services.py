@@ -71,6 +71,19 @@ def test_match_score_rounds_and_lists_skills():
     assert (match.score, match.matched, match.missing) == (67, ["django", "python"], ["postgresql"])
 
 
+def test_match_score_counts_the_skills_on_the_candidate_profile():
+    from craftwork.candidates.models import CandidateProfile
+    from craftwork.profiles.models import Skill
+
+    member = workspace_member()
+    opening = make_opening(member, skills=list(Skill.objects.filter(slug__in=["python", "django"])))
+    candidate = UserFactory()
+    profile = CandidateProfile.objects.create(user=candidate)
+    profile.skills.set(Skill.objects.filter(slug="django"))
+    match = match_application(Application(opening=opening, candidate=candidate))
+    assert (match.score, match.matched, match.missing) == (50, ["django"], ["python"])
+
+
 def test_members_cannot_apply_to_their_own_company():
     member = workspace_member()
     with pytest.raises(Conflict):

@@ -26,6 +26,7 @@ def log_in(page, user):
 def test_upload_a_cv_correct_the_draft_and_confirm(page, phone_page, reference_data):
     candidate = UserFactory(first_name="Lucía", language="en")
     log_in(page, candidate)
+    page.get_by_test_id("account-menu").click()  # "My CV" lives in the account menu
     page.get_by_test_id("nav-candidate").first.click()
     page.wait_for_url(re.compile(r"/candidates/me/$"))
     page.get_by_test_id("cv-file").set_input_files(str(FIXTURES / "07-es-pdf-one-column.pdf"))

@@ -56,6 +56,7 @@ def test_recruiter_hires_a_candidate_end_to_end(page, reference_data):
     page.goto("/accounts/organizations/")
     page.locator("#id_name").fill("Acme Robotics")
     page.get_by_test_id("organization-create-submit").click()
+    page.get_by_test_id("account-menu").click()  # the workspace switch lives in the account menu
     page.get_by_test_id("switch-workspace").click()
     page.wait_for_url(re.compile(r"/w/acme-robotics/$"))
 
