@@ -126,7 +126,7 @@ class TestOpenings:
         client = api_for(member.user, member)
         base = f"/api/v1/recruiting/openings/{opening.pk}/"
         assert client.post(base + "pause/").json()["status"] == "paused"
-        assert client.get("/api/v1/openings/").json()["count"] == 0
+        assert client.get("/api/v1/openings/").json()["results"] == []
         assert client.post(base + "resume/").json()["status"] == "open"
         assert client.post(base + "close/").json()["status"] == "closed"
         again = client.post(base + "resume/")
