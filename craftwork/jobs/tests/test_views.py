@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from craftwork.accounts.tests.factories import FreelancerFactory, MembershipFactory
 from craftwork.contracts.models import Contract
@@ -298,7 +299,8 @@ class TestProposals:
             response = page.get(reverse("jobs:proposals", args=[job.pk]))
         content = response.content.decode()
         assert content.count('data-testid="proposal-row"') == 5
-        assert profile.headline in content and 'data-testid="verified-email"' in content
+        # Faker headlines may hold an apostrophe ("Barrister's clerk"), which the page escapes.
+        assert escape(profile.headline) in content and 'data-testid="verified-email"' in content
         assert 'data-testid="accept-proposal"' in content
         assert 'data-testid="rating-inline">No reviews yet<' in content  # only real reviews count
         assert (
